@@ -1,0 +1,1 @@
+"""The experiment runner: run directories, the training program, ensembles of runs."""
