@@ -41,7 +41,12 @@ class Dataset:
 
 
 def load(cfg, seed: int = 0) -> Dataset:
-  """Loads `cfg.name` with its registered loader, then applies preprocessing."""
+  """Loads `cfg.name` with its registered loader, then applies preprocessing.
+
+  `cfg` is a config's data section (the dataset's keys and the generic ones of
+  `configlib.data_common`); `seed` is folded with `cfg.seed` into every random
+  choice (generated data, subsets, label corruption).
+  """
   from noisecurv.data.preprocess import preprocess
 
   entry = registry.DATASETS.get(cfg.name)
