@@ -6,10 +6,11 @@ Images are NHWC float32; class labels int32; regression targets (N, k) float32.
 
 Registered datasets:
 - files (`images`): mnist, fashion_mnist, cifar10, cifar100, svhn;
-- generated (`synthetic`): digits, blobs.
+- generated (`synthetic`, `toys`): digits, blobs, gauss_k, separable2d,
+  zhu_toy2d, linreg.
 """
 
-from noisecurv.data import images, synthetic  # noqa: F401  (register datasets)
+from noisecurv.data import images, synthetic, toys  # noqa: F401  (register datasets)
 from noisecurv.data.dataset import Dataset, load, probe_subset
 from noisecurv.data.files import DatasetNotFoundError, data_root
 from noisecurv.data.images import TfdsUnavailableError
