@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib.util
 import pathlib
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -290,3 +292,10 @@ def test_real_mnist_files(name):
         counts, [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949])
   else:
     np.testing.assert_array_equal(counts, np.full(10, 6000))
+
+
+def test_data_package_does_not_import_jax():
+  # Datasets stay host numpy; the runner moves them to the device.
+  code = "import sys, noisecurv.data; sys.exit('jax' in sys.modules)"
+  root = pathlib.Path(__file__).resolve().parents[1]
+  assert subprocess.run([sys.executable, "-c", code], cwd=root).returncode == 0
