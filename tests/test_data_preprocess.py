@@ -269,3 +269,4 @@ def test_fmnist32_padding_and_outputs_are_fresh_arrays():
   for got, src in ((plain.x_train, d.x_train), (plain.y_train, d.y_train),
                    (plain.y_test, d.y_test), (plain.y_train_clean, d.y_train)):
     assert got.flags.writeable and not np.shares_memory(got, src)
+  assert not np.shares_memory(plain.y_train, plain.y_train_clean)

@@ -153,7 +153,7 @@ def preprocess(raw: Dataset, cfg, seed: int) -> Dataset:
 
   y_dtype = np.float32 if raw.num_classes == 0 else np.int32
   y_tr, y_te, y_va = _each(lambda y: np.asarray(y).astype(y_dtype, copy=True), [y_tr, y_te, y_va])
-  y_clean, mask = y_tr, np.zeros(len(y_tr), bool)
+  y_clean, mask = y_tr.copy(), np.zeros(len(y_tr), bool)  # y_train may be changed in place
   if cfg.label_noise:
     if raw.num_classes == 0:
       raise ValueError("data.label_noise needs a classification dataset")
