@@ -47,7 +47,7 @@ def schedule_defaults() -> dict[str, Any]:
       name="constant",
       milestones=(),  # epochs
       factor=0.1,  # 'step': multiplier applied at each milestone
-      values=(),  # 'piecewise': multipliers, len(milestones)+1; 'discrete_cyclic': cycle values
+      multipliers=(),  # piecewise: len(milestones)+1 values; discrete_cyclic: the cycle
       period=0.0,  # epochs per cycle ('triangle', 'discrete_cyclic')
       low=1.0,  # 'triangle': multiplier at the cycle ends
       high=1.0,  # 'triangle': multiplier at mid-cycle
@@ -71,7 +71,8 @@ def data_common() -> dict[str, Any]:
       n_val=0,  # held out from the training split, after subsetting
       n_test=placeholder(int),  # test subset size (None = all)
       subset="random",  # 'random' | 'first': how n_train/n_test subsets are taken
-      normalize="standard",  # 'standard' (per-channel z-score from train) | 'unit' ([0,1]) | 'pm1' | 'none'
+      # 'standard' (per-channel z-score from train) | 'unit' ([0,1]) | 'pm1' | 'none'
+      normalize="standard",
       greyscale=False,
       resize=placeholder(int),  # side length after area resize (7 for thomas2020)
       pad_to=placeholder(int),  # zero-pad images to this side (fmnist32)

@@ -42,6 +42,11 @@ class Registry:
     self._entries: dict[str, Entry] = {}
 
   def register(self, name: str, **defaults: Any) -> Callable[[Callable], Callable]:
+    shadow = sorted(k for k in defaults if hasattr(ml_collections.ConfigDict, k))
+    if shadow:
+      # cfg.values would be the ConfigDict method, not the value: pick another key name.
+      raise ValueError(f"{self.kind} {name!r}: keys {shadow} shadow ConfigDict attributes")
+
     def deco(fn: Callable) -> Callable:
       if name in self._entries and self._entries[name].fn is not fn:
         raise ValueError(f"{self.kind} {name!r} is registered twice")

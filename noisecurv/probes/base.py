@@ -50,6 +50,7 @@ class Probe:
   every: int
   at_start: bool
   at_end: bool
+  seed: int = 0  # the probe's own keys: fold_in(key(seed), step), the same for every run
 
   def due(self, step: int, *, start: bool = False, end: bool = False) -> bool:
     if start:
@@ -77,7 +78,10 @@ def build_probes(config, model: Model, likelihood: Likelihood, data: Dataset) ->
   for name in sorted(config.probes.keys()):
     cfg = config.probes[name]
     entry = registry.PROBES.get(cfg.kind)
-    ctx = make_context(cfg, model, likelihood, data, seed=int(config.seed) * 1000 + cfg.seed)
+    # The probe set and keys depend on the data seed and the probe's seed, not on the run
+    # seed: every run of an ensemble (and a run launched alone) is measured on the same set.
+    ctx = make_context(cfg, model, likelihood, data, seed=int(config.data.seed) * 1000 + cfg.seed)
     fn, meta = entry.fn(ctx, cfg)
-    probes.append(Probe(name, fn, meta, int(cfg.every), bool(cfg.at_start), bool(cfg.at_end)))
+    probes.append(Probe(name, fn, meta, int(cfg.every), bool(cfg.at_start), bool(cfg.at_end),
+                        int(cfg.seed)))
   return probes

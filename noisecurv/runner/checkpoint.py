@@ -1,4 +1,4 @@
-"""Orbax checkpoints of a whole training carry (params, optimizer and noise state, keys, loop state).
+"""Orbax checkpoints of a whole training carry (params, optimizer/noise state, keys, loop).
 
 Typed PRNG keys are stored as their raw key data and rebuilt from the restore template, so a
 resumed run continues with exactly the keys it would have used.

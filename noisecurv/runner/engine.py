@@ -15,7 +15,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from noisecurv import losses, registry
+from noisecurv import configlib, losses, registry
 from noisecurv.data import Dataset, load
 from noisecurv.models import build
 from noisecurv.probes import build_probes
@@ -25,8 +25,15 @@ from noisecurv.runner.launch import DivergedError, RunContext
 from noisecurv.runner.optim import base_optimizer, coupled_weight_decay
 from noisecurv.runner.schedules import multiplier
 from noisecurv.runner.sharding import shard_runs
-from noisecurv.runner.step import (Carry, Hyper, Loop, StepSpec, fractional_epoch, make_chunk,
-                                  new_permutation)
+from noisecurv.runner.step import (
+  Carry,
+  Hyper,
+  Loop,
+  StepSpec,
+  fractional_epoch,
+  make_chunk,
+  new_permutation,
+)
 
 
 def load_data(config, label_noise: float | None = None) -> Dataset:
@@ -78,6 +85,30 @@ def _init_carry(model, noise_factory, base_tx, config, x0, seeds, n_train, sampl
   else:
     perm = jnp.zeros((len(seeds), 1), jnp.int32)
   return Carry(params, mstate, noise_state, opt_state, data_k, perm)
+
+
+# Compiled programs shared by every run of this process whose config differs only in
+# runtime values (seeds, learning rates, momentum, evaluation and probe schedules): sweeps
+# and tests then compile each shape once.
+_COMPILED: dict[tuple, Any] = {}
+_RUNTIME_KEYS = ("seed", "name", "figure", "eval", "checkpoint", "probes", "runs")
+
+
+def _program_key(config, *extra) -> tuple:
+  import json
+
+  d = configlib.to_jsonable(config)
+  for k in _RUNTIME_KEYS:
+    d.pop(k, None)
+  d["optimizer"] = {k: v for k, v in d["optimizer"].items() if k not in ("lr", "momentum")}
+  return (json.dumps(d, sort_keys=True), ensemble.varied_axes(config)) + extra
+
+
+def _cached(key: tuple, build):
+  fn = _COMPILED.get(key)
+  if fn is None:
+    fn = _COMPILED[key] = build()
+  return fn
 
 
 def _rowval(v, single):
@@ -186,10 +217,13 @@ def _train_group(config, run, gi, suffix, group, data, model, likelihood, probes
   if config.runs.shard:
     carry, hyper = shard_runs((carry, hyper), R)
 
-  evaluator = make_evaluator(model, likelihood, config.eval.batch_size, label_axis)
-  vprobes = {p.name: jax.jit(jax.vmap(p.fn, in_axes=(0, 0, None))) for p in probes}
-  probe_key = jax.random.key(int(config.seed) * 7919 + 17)
-  chunks: dict[tuple[int, int], Any] = {}
+  evaluator = _cached(_program_key(config, "eval", config.eval.batch_size, label_axis),
+                      lambda: make_evaluator(model, likelihood, config.eval.batch_size,
+                                             label_axis))
+  vprobes = {p.name: _cached(_program_key(config, "probe", p.name,
+                                          configlib.to_jsonable(config.probes[p.name]).__repr__()),
+                             lambda p=p: jax.jit(jax.vmap(p.fn, in_axes=(0, 0, None))))
+             for p in probes}
   step = int(loop.step)
   prog = run.progress(total, label=f"[{gi + 1}/{R} runs] " if R > 1 else "", start_step=step)
   best = -np.inf
@@ -204,7 +238,8 @@ def _train_group(config, run, gi, suffix, group, data, model, likelihood, probes
           row[f"{split}/{k}"] = _rowval(v, single)
     for p in probes:
       if p.due(step, start=start, end=end):
-        out = vprobes[p.name](carry.params, carry.model_state, jax.random.fold_in(probe_key, step))
+        key = jax.random.fold_in(jax.random.key(p.seed), step)
+        out = vprobes[p.name](carry.params, carry.model_state, key)
         arrays = {}
         for k, v in out.items():
           v = np.asarray(v)
@@ -230,9 +265,8 @@ def _train_group(config, run, gi, suffix, group, data, model, likelihood, probes
       loop = loop._replace(pos=jnp.int32(N))  # a new batch size starts a new epoch
     while step < seg_end:
       n = min(log_every - step % log_every, seg_end - step)
-      fn = chunks.get((B, n))
-      if fn is None:
-        fn = chunks[(B, n)] = make_chunk(spec, n, label_axis)
+      fn = _cached(_program_key(config, "chunk", B, n, N, label_axis),
+                   lambda spec=spec, n=n: make_chunk(spec, n, label_axis))
       carry, loop, losses_, lrs = fn(carry, hyper, X, Y, loop)
       step += n
       losses_ = np.asarray(losses_)

@@ -42,7 +42,8 @@ def expand(config) -> list[RunSpec]:
   elif r.grid == "zip":
     lens = {len(v) for v in axes.values()}
     if len(lens) > 1:
-      raise ValueError(f"runs.grid='zip' needs equal lengths, got { {a: len(v) for a, v in axes.items()} }")
+      got = {a: len(v) for a, v in axes.items()}
+      raise ValueError(f"runs.grid='zip' needs equal lengths, got {got}")
     combos = list(zip(*axes.values())) if axes else [()]
   else:
     raise ValueError(f"runs.grid {r.grid!r} not in ('product', 'zip')")

@@ -9,6 +9,10 @@ from noisecurv.losses import Likelihood
 from noisecurv.models import Model
 
 
+def _pad(a, pad):
+  return jnp.concatenate([a, jnp.zeros((pad,) + a.shape[1:], a.dtype)])
+
+
 def make_evaluator(model: Model, likelihood: Likelihood, batch_size: int, label_axis: int | None):
   """-> jit fn(params, model_state, X, Y) -> {'loss': (R,), 'accuracy': (R,)} (eval-mode BN)."""
 
@@ -18,8 +22,8 @@ def make_evaluator(model: Model, likelihood: Likelihood, batch_size: int, label_
     k = -(-n // c)
     pad = k * c - n
     w = jnp.concatenate([jnp.ones((n,)), jnp.zeros((pad,))]).reshape(k, c)
-    Xp = jnp.concatenate([X, jnp.zeros((pad,) + X.shape[1:], X.dtype)]).reshape((k, c) + X.shape[1:])
-    Yp = jnp.concatenate([Y, jnp.zeros((pad,) + Y.shape[1:], Y.dtype)]).reshape((k, c) + Y.shape[1:])
+    Xp = _pad(X, pad).reshape((k, c) + X.shape[1:])
+    Yp = _pad(Y, pad).reshape((k, c) + Y.shape[1:])
 
     def body(acc, chunk):
       xs, ys, ws = chunk

@@ -30,8 +30,10 @@ def plot_run(path: str | pathlib.Path, out_name: str = "curves.png") -> pathlib.
 
   run = Run(path)
   m = run.metrics()
-  panels = [("loss", [k for k in ("train/batch_loss", "train/loss", "test/loss") if k in m]),
-            ("accuracy", [k for k in ("train/accuracy", "test/accuracy", "val/accuracy") if k in m])]
+  loss_keys = ("train/batch_loss", "train/loss", "test/loss")
+  acc_keys = ("train/accuracy", "test/accuracy", "val/accuracy")
+  panels = [("loss", [k for k in loss_keys if k in m]),
+            ("accuracy", [k for k in acc_keys if k in m])]
   probe_keys = [k for k in m if "/" in k and k.split("/")[0] not in
                 ("train", "test", "val", "train_noisy", "train_clean")]
   if probe_keys:

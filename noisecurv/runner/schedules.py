@@ -23,11 +23,11 @@ def multiplier(cfg, epoch, total_epochs: float):
 
   constant        1
   step            factor ** #(milestones <= epoch)
-  piecewise       values[#(milestones <= epoch)]
-  cosine          final + (1 − final)·½(1 + cos π t), t = (epoch − start_epoch)/(total − start_epoch)
+  piecewise       multipliers[#(milestones <= epoch)]
+  cosine          final + (1 − final)·½(1 + cos πt), t = (epoch − start)/(total − start)
   linear_decay    1 + (final − 1)·t with t as for cosine
   triangle        low + (high − low)·(1 − |2·frac(epoch/period) − 1|)  (low at cycle ends)
-  discrete_cyclic values[floor(epoch/period) mod len(values)]   (period = epochs per value)
+  discrete_cyclic multipliers[floor(epoch/period) mod len(values)]   (period = epochs per value)
   and a linear warm-up over `warmup_epochs` on top of any of them.
   """
   xp = _xp(epoch)
@@ -39,9 +39,9 @@ def multiplier(cfg, epoch, total_epochs: float):
     n = sum((xp.asarray(epoch) >= b).astype(xp.float32) for b in ms) if ms else 0.0
     m = xp.asarray(cfg.factor, xp.float32) ** n
   elif name == "piecewise":
-    vals = tuple(float(v) for v in cfg.values)
+    vals = tuple(float(v) for v in cfg.multipliers)
     if len(vals) != len(ms) + 1:
-      raise ValueError("schedule 'piecewise' needs len(values) == len(milestones) + 1")
+      raise ValueError("schedule 'piecewise' needs len(multipliers) == len(milestones) + 1")
     n = sum((xp.asarray(epoch) >= b).astype(xp.int32) for b in ms) if ms else 0
     m = xp.asarray(vals, xp.float32)[n]
   elif name in ("cosine", "linear_decay"):
@@ -57,9 +57,9 @@ def multiplier(cfg, epoch, total_epochs: float):
     frac = xp.mod(xp.asarray(epoch, xp.float32) / cfg.period, 1.0)
     m = cfg.low + (cfg.high - cfg.low) * (1 - xp.abs(2 * frac - 1))
   elif name == "discrete_cyclic":
-    vals = tuple(float(v) for v in cfg.values)
+    vals = tuple(float(v) for v in cfg.multipliers)
     if cfg.period <= 0 or not vals:
-      raise ValueError("schedule 'discrete_cyclic' needs period > 0 and values")
+      raise ValueError("schedule 'discrete_cyclic' needs period > 0 and multipliers")
     i = xp.mod(xp.floor(xp.asarray(epoch, xp.float32) / cfg.period), len(vals)).astype(xp.int32)
     m = xp.asarray(vals, xp.float32)[i]
   else:

@@ -75,9 +75,9 @@ def new_permutation(data_key: jax.Array, epoch: jax.Array, n: int) -> jax.Array:
   return jax.random.permutation(jax.random.fold_in(data_key, epoch), n)
 
 
-def _loss_fn(spec: StepSpec):
+def _loss_fn(spec: StepSpec, rng=None):
   def loss_fn(params, model_state, x, y, w=None):
-    out, new_state = spec.model.apply(params, model_state, x, train=True)
+    out, new_state = spec.model.apply(params, model_state, x, train=True, rng=rng)
     per = spec.likelihood.loss(out, y)
     loss = jnp.mean(per) if w is None else jnp.sum(per * w)
     return loss, new_state
@@ -85,9 +85,9 @@ def _loss_fn(spec: StepSpec):
   return loss_fn
 
 
-def _full_batch_grad(spec: StepSpec, params, model_state, X, Y):
+def _full_batch_grad(spec: StepSpec, params, model_state, X, Y, rng=None):
   """Gradient of the mean loss over the whole split, accumulated over chunks if asked."""
-  loss_fn = _loss_fn(spec)
+  loss_fn = _loss_fn(spec, rng)
   n = X.shape[0]
   c = spec.grad_chunk
   if c <= 0 or c >= n:
@@ -112,11 +112,14 @@ def _full_batch_grad(spec: StepSpec, params, model_state, X, Y):
 
 def run_step(spec: StepSpec, carry: Carry, hyper: Hyper, X, Y, idx, loop: Loop):
   """One update of one run. idx: (B,) example indices, or None for the full batch."""
-  loss_fn = _loss_fn(spec)
+  # Dropout masks (models with dropout only) are a function of the run's data key and step.
+  rng = (jax.random.fold_in(jax.random.fold_in(carry.data_key, 0x0D50), loop.step)
+         if spec.model.needs_rng else None)
+  loss_fn = _loss_fn(spec, rng)
   params, mstate = carry.params, carry.model_state
   if idx is None:
     x, y = X, Y
-    loss, new_mstate, g = _full_batch_grad(spec, params, mstate, X, Y)
+    loss, new_mstate, g = _full_batch_grad(spec, params, mstate, X, Y, rng)
   else:
     x, y = X[idx], Y[idx]
     (loss, new_mstate), g = jax.value_and_grad(loss_fn, has_aux=True)(params, mstate, x, y)
@@ -126,8 +129,8 @@ def run_step(spec: StepSpec, carry: Carry, hyper: Hyper, X, Y, idx, loop: Loop):
   ctx = NoiseContext(
       loss_fn=lambda p, xb, yb: loss_fn(p, mstate, xb, yb)[0],
       per_example_loss_fn=lambda p, xb, yb: spec.likelihood.loss(
-          spec.model.apply(p, mstate, xb, train=True)[0], yb),
-      apply_fn=lambda p, xb: spec.model.apply(p, mstate, xb, train=True)[0],
+          spec.model.apply(p, mstate, xb, train=True, rng=rng)[0], yb),
+      apply_fn=lambda p, xb: spec.model.apply(p, mstate, xb, train=True, rng=rng)[0],
       likelihood=spec.likelihood, batch=(x, y), train_data=(X, Y), lr=lr, step=loop.step)
   g_noisy, noise_state = spec.noise_tx.update(g, carry.noise_state, params, noise_ctx=ctx)
   if spec.scale_noise:

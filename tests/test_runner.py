@@ -1,0 +1,146 @@
+"""The training program end to end: resume, ensembles, divergence, probes, run directories."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from conftest import tiny_config
+
+from noisecurv import configlib
+from noisecurv.results import Run
+from noisecurv.runner import launch
+from noisecurv.runner.rundir import RunDir
+
+
+def _rows(path):
+  return [json.loads(line) for line in (path / "metrics.jsonl").read_text().splitlines()]
+
+
+def test_resume_equals_uninterrupted(tmp_path, monkeypatch):
+  cfg = tiny_config(**{"train.steps": 30, "checkpoint.every": 10})
+  configlib.add_probe(cfg, "g", "grad_norm", every=10, n=64)
+  launch.execute(cfg, tmp_path / "full")
+  full = _rows(tmp_path / "full")
+
+  calls = {"n": 0}
+  real_log = RunDir.log
+
+  def flaky_log(self, row):
+    calls["n"] += 1
+    real_log(self, row)
+    if row.get("step") == 25:  # interrupted between checkpoints (last saved at step 20)
+      raise KeyboardInterrupt
+
+  monkeypatch.setattr(RunDir, "log", flaky_log)
+  with pytest.raises(KeyboardInterrupt):
+    launch.execute(cfg, tmp_path / "cut")
+  st = RunDir(tmp_path / "cut").status()
+  assert st["status"] == "failed" and st["error"] == "interrupted" and st["resumable"]
+  monkeypatch.setattr(RunDir, "log", real_log)
+  st = launch.execute(cfg, tmp_path / "cut")
+  assert st["status"] == "done"
+  assert st["resumed"] is True
+  resumed = _rows(tmp_path / "cut")
+  assert [r["step"] for r in resumed] == [r["step"] for r in full]
+  assert resumed == full  # bit-identical metrics, probes included
+
+
+def test_finished_run_is_skipped(tmp_path, capsys):
+  cfg = tiny_config(**{"train.steps": 5, "eval.every": 0, "checkpoint.every": 0})
+  launch.execute(cfg, tmp_path / "r")
+  n = len(_rows(tmp_path / "r"))
+  launch.execute(cfg, tmp_path / "r")
+  assert "skipping" in capsys.readouterr().out
+  assert len(_rows(tmp_path / "r")) == n
+
+
+def test_ensemble_member_equals_solo_run(tmp_path):
+  cfg = tiny_config(**{"runs.lr": (0.02, 0.1), "runs.repeats": 2, "train.steps": 20})
+  configlib.add_probe(cfg, "g", "grad_norm", every=10, n=64)
+  launch.execute(cfg, tmp_path / "ens")
+  ens = Run(tmp_path / "ens")
+  assert ens.n_runs == 4
+  spec = ens.runs[3]  # lr 0.1, seed 1
+  assert spec["lr"] == pytest.approx(0.1) and spec["seed"] == 1
+  solo_cfg = tiny_config(**{"optimizer.lr": 0.1, "seed": 1, "train.steps": 20})
+  configlib.add_probe(solo_cfg, "g", "grad_norm", every=10, n=64)
+  launch.execute(solo_cfg, tmp_path / "solo")
+  solo = Run(tmp_path / "solo")
+  for key in ("train/batch_loss", "test/loss", "train/accuracy", "g/grad_norm", "g/loss"):
+    a = ens.metric(key).values[:, 3]
+    b = solo.metric(key).values[:, 0]
+    np.testing.assert_allclose(a, b, rtol=2e-5, atol=1e-6, err_msg=key)
+  # different seeds and learning rates really differ
+  v = ens.metric("test/loss").last()
+  assert len(set(np.round(v, 6))) == 4
+
+
+def test_ensemble_in_run_chunks_matches_one_program(tmp_path):
+  cfg = tiny_config(**{"runs.repeats": 3, "train.steps": 10, "eval.every": 0})
+  launch.execute(cfg, tmp_path / "one")
+  cfg2 = tiny_config(**{"runs.repeats": 3, "train.steps": 10, "eval.every": 0,
+                        "runs.chunk_size": 2})
+  launch.execute(cfg2, tmp_path / "chunked")
+  a = Run(tmp_path / "one").metric("test/loss").values
+  b = Run(tmp_path / "chunked").metric("test/loss").values
+  np.testing.assert_allclose(a, b, rtol=2e-5, atol=1e-6)
+
+
+def test_divergence_is_recorded_not_crashed(tmp_path):
+  cfg = tiny_config(**{"optimizer.lr": 1e30, "optimizer.momentum": 0.9, "train.steps": 20})
+  st = launch.execute(cfg, tmp_path / "d")
+  assert st["status"] == "diverged"
+  assert "non-finite" in st["error"]
+  run = Run(tmp_path / "d")
+  assert run.metrics()["diverged"].values[-1, 0] == 1.0
+
+
+def test_partial_divergence_in_an_ensemble(tmp_path):
+  cfg = tiny_config(**{"runs.lr": (0.05, 1e30), "optimizer.momentum": 0.9, "train.steps": 10,
+                       "eval.every": 0})
+  st = launch.execute(cfg, tmp_path / "p")
+  assert st["status"] == "done"
+  assert list(st["diverged_runs"]) == ["1"]
+
+
+def test_config_errors_name_the_key():
+  cfg = tiny_config()
+  cfg.model.hiddne = (3,)
+  with pytest.raises(configlib.ConfigError, match="model.hiddne"):
+    configlib.validate(cfg)
+  cfg = tiny_config()
+  with pytest.raises(TypeError, match="'lr'"):  # ConfigDicts are type-safe on assignment
+    cfg.optimizer.lr = "fast"
+  cfg = tiny_config()
+  cfg.probes.h = dict(kind="no_such_probe")
+  with pytest.raises(configlib.ConfigError, match="probes.h.kind 'no_such_probe' is not a probe"):
+    configlib.validate(cfg)
+  cfg = tiny_config()
+  with pytest.raises(configlib.ConfigError, match="unknown config key 'optimizer.lrr'"):
+    launch.apply_overrides(cfg, {"optimizer.lrr": 0.1})
+  with pytest.raises(configlib.ConfigError, match="optimizer.lr"):
+    launch.apply_overrides(cfg, {"optimizer.lr": "x"})
+
+
+def test_epoch_sampling_visits_every_example_once(tmp_path):
+  import jax
+  import jax.numpy as jnp
+
+  from noisecurv.runner.step import new_permutation
+
+  key = jax.random.key(3)
+  p0 = np.asarray(new_permutation(key, jnp.int32(0), 50))
+  p1 = np.asarray(new_permutation(key, jnp.int32(1), 50))
+  assert sorted(p0) == list(range(50)) and sorted(p1) == list(range(50))
+  assert not np.array_equal(p0, p1)
+
+
+def test_run_directory_contents(tmp_path):
+  cfg = tiny_config(**{"train.steps": 10, "figure": True})
+  launch.execute(cfg, tmp_path / "r")
+  for name in ("config.json", "run.json", "status.json", "metrics.jsonl", "runs.json",
+               "probes.json", "curves.png"):
+    assert (tmp_path / "r" / name).exists(), name
+  assert json.loads((tmp_path / "r" / "config.json").read_text())["optimizer"]["lr"] == 0.05
