@@ -123,16 +123,22 @@ class Results:
 PAPER_KEYS = ("quickstart", "thomas2020", "wen2019", "jastrzebski2017", "li2019", "zhu2019")
 
 
+def _module_name(key: str) -> str | None:
+  here = pathlib.Path(__file__).parent
+  if (here / f"{key}.py").exists():
+    return f"noisecurv.reproductions.{key}"
+  if (here.parent / "papers" / key / "reproduction.py").exists():
+    return f"noisecurv.papers.{key}.reproduction"
+  return None
+
+
 def get(key: str) -> Paper:
-  try:
-    mod = importlib.import_module(f"noisecurv.reproductions.{key}")
-  except ModuleNotFoundError as e:
-    if e.name == f"noisecurv.reproductions.{key}":
-      raise KeyError(f"no reproduction {key!r}; known: {available()}") from e
-    raise
-  return mod.PAPER
+  """The PAPER of `noisecurv/papers/<key>/reproduction.py` (or reproductions/<key>.py)."""
+  name = _module_name(key)
+  if name is None:
+    raise KeyError(f"no reproduction {key!r}; known: {available()}")
+  return importlib.import_module(name).PAPER
 
 
 def available() -> list[str]:
-  here = pathlib.Path(__file__).parent
-  return [k for k in PAPER_KEYS if (here / f"{k}.py").exists() or (here / k).is_dir()]
+  return [k for k in PAPER_KEYS if _module_name(k)]
