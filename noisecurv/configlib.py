@@ -67,14 +67,19 @@ def data_common() -> dict[str, Any]:
   return dict(
       data_dir=placeholder(str),  # default: $NOISECURV_DATA_DIR, then ../shared/datasets
       loader="files",  # 'files' | 'tfds'
+      # 'none' | 'fixture': when the files are missing, a small random stand-in in the
+      # official format (smoke runs in CI only; printed loudly, meta.standin = True)
+      standin="none",
       n_train=placeholder(int),  # training subset size (None = all)
       n_val=0,  # held out from the training split, after subsetting
       n_test=placeholder(int),  # test subset size (None = all)
       subset="random",  # 'random' | 'first': how n_train/n_test subsets are taken
-      # 'standard' (per-channel z-score from train) | 'unit' ([0,1]) | 'pm1' | 'none'
+      # 'standard' (per-channel z-score from train) | 'pixel' (per-pixel z-score from train)
+      # | 'unit' ([0,1]) | 'pm1' | 'none'
       normalize="standard",
       greyscale=False,
-      resize=placeholder(int),  # side length after area resize (7 for thomas2020)
+      # side length: area averaging for integer downsampling, antialiased linear otherwise
+      resize=placeholder(int),
       pad_to=placeholder(int),  # zero-pad images to this side (fmnist32)
       flatten=False,
       label_noise=0.0,  # fraction of training labels replaced by uniform random ones

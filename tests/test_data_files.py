@@ -299,3 +299,15 @@ def test_data_package_does_not_import_jax():
   code = "import sys, noisecurv.data; sys.exit('jax' in sys.modules)"
   root = pathlib.Path(__file__).resolve().parents[1]
   assert subprocess.run([sys.executable, "-c", code], cwd=root).returncode == 0
+
+
+def test_standin_replaces_missing_files_only_when_asked(tmp_path, capsys):
+  for name, shape in (("mnist", (28, 28, 1)), ("cifar10", (32, 32, 3)), ("svhn", (32, 32, 3))):
+    cfg = fx.data_cfg(name, data_dir=str(tmp_path / "empty"), normalize="unit")
+    with pytest.raises(DatasetNotFoundError):
+      load(cfg)
+    cfg.standin = "fixture"
+    d = load(cfg)
+    assert d.meta["standin"] is True
+    assert d.x_train.shape[1:] == shape and d.y_train.max() < 10
+    assert "stand-in" in capsys.readouterr().err

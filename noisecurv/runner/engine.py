@@ -128,6 +128,7 @@ def train(config, run: RunContext) -> None:
                                    "varied": list(ensemble.varied_axes(config)),
                                    "n_train": data.n_train, "input_shape": data.input_shape,
                                    "num_classes": data.num_classes,
+                                   "standin_data": bool(data.meta.get("standin", False)),
                                    "noisy_train_examples": int(data.noisy_mask.sum())
                                    if data.noisy_mask is not None else 0})
   groups = ensemble.groups(specs, config.runs.chunk_size)
