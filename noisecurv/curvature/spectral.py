@@ -1,0 +1,200 @@
+"""Spectral estimators on a flat matvec: power iteration, Lanczos, stochastic Lanczos quadrature.
+
+The matvec runs in its own dtype (float32 in probes, with full-precision
+matmuls); the Krylov vectors, the basis and the tridiagonal are float64 (see
+`noisecurv.curvature.precision.float64`). `LanczosResult` fields are float64;
+`power_iteration`, `lanczos_top_k` and `slq` return the dtype of v0.
+
+Lanczos with full reorthogonalisation (classical Gram-Schmidt, twice, against
+the whole basis) keeps the basis orthonormal to working precision, so the
+Ritz values of the m-step tridiagonal T are those of exact arithmetic and no
+spurious copies appear. Breakdown (βⱼ ≈ 0: the Krylov space is invariant, e.g.
+for a rank-r matrix after r steps) is handled by setting βⱼ = 0 and restarting
+from a fixed pseudo-random vector orthogonal to the basis; T is then block
+diagonal and every block's eigenvalues are eigenvalues of the operator. The
+number of steps is min(num_steps, d).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import NamedTuple
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from noisecurv.curvature.precision import float64
+
+Matvec = Callable[[jax.Array], jax.Array]
+
+# Relative size (in units of the matvec dtype's eps times ‖A‖) below which βⱼ counts as breakdown.
+BREAKDOWN_EPS = 100.0
+
+
+class LanczosResult(NamedTuple):
+  """alphas (m,) and betas (m−1,): diagonal and off-diagonal of T; basis (m, d) rows vⱼ (None if
+  not kept); eigvals (m,) ascending and eigvecs (m, m) (columns) of T. All float64."""
+
+  alphas: jax.Array
+  betas: jax.Array
+  basis: jax.Array | None
+  eigvals: jax.Array
+  eigvecs: jax.Array
+
+
+def _normalize(v):
+  return v / jnp.linalg.norm(v)
+
+
+def _lanczos_f64(ambient, matvec: Matvec, v0: jax.Array, num_steps: int):
+  """The recursion itself; must run inside `float64()`. Returns (alphas, betas, V) float64."""
+  f64 = jnp.float64
+  io = v0.dtype
+  d = v0.shape[0]
+  m = max(1, min(int(num_steps), d))
+  tol_rel = BREAKDOWN_EPS * float(jnp.finfo(io).eps)
+  base_key = ambient(jax.random.PRNGKey, 0)
+
+  def mv(v):
+    return ambient(matvec, v.astype(io)).astype(f64)
+
+  def orth(basis, w):
+    w = w - basis.T @ (basis @ w)
+    return w - basis.T @ (basis @ w)
+
+  def body(j, carry):
+    basis, alphas, betas, v, v_prev, beta_prev, anorm = carry
+    basis = basis.at[j].set(v)
+    w = mv(v)
+    anorm = jnp.maximum(anorm, jnp.linalg.norm(w))
+    alpha = jnp.vdot(v, w)
+    w = orth(basis, w - alpha * v - beta_prev * v_prev)
+    beta = jnp.linalg.norm(w)
+    broke = beta <= tol_rel * anorm
+
+    def restart(_):
+      # Drawn with the caller's x64 setting and dtype: threefry traced half in x64 mixes
+      # 32- and 64-bit words.
+      r = ambient(lambda i: jax.random.normal(jax.random.fold_in(base_key, i), (d,), io),
+                  j.astype(jnp.int32))
+      return _normalize(orth(basis, r.astype(f64)))
+
+    v_next = jax.lax.cond(broke, restart, lambda _: w / jnp.where(broke, 1.0, beta), None)
+    beta = jnp.where(broke, 0.0, beta)
+    return basis, alphas.at[j].set(alpha), betas.at[j].set(beta), v_next, v, beta, anorm
+
+  v = _normalize(v0.astype(f64))
+  init = (jnp.zeros((m, d), f64), jnp.zeros((m,), f64), jnp.zeros((m,), f64), v,
+          jnp.zeros_like(v), jnp.zeros((), f64), jnp.zeros((), f64))
+  basis, alphas, betas, *_ = jax.lax.fori_loop(0, m, body, init)
+  return alphas, betas[:m - 1], basis
+
+
+def tridiagonal(alphas: jax.Array, betas: jax.Array) -> jax.Array:
+  return jnp.diag(alphas) + jnp.diag(betas, 1) + jnp.diag(betas, -1)
+
+
+def lanczos(matvec: Matvec, v0: jax.Array, num_steps: int, *, keep_basis: bool = True
+            ) -> LanczosResult:
+  """m = min(num_steps, d) Lanczos steps from v0 with full reorthogonalisation (float64)."""
+  with float64() as ambient:
+    alphas, betas, basis = _lanczos_f64(ambient, matvec, v0, num_steps)
+    eigvals, eigvecs = jnp.linalg.eigh(tridiagonal(alphas, betas))
+  return LanczosResult(alphas, betas, basis if keep_basis else None, eigvals, eigvecs)
+
+
+def lanczos_top_k(matvec: Matvec, v0: jax.Array, num_steps: int, k: int
+                  ) -> tuple[jax.Array, jax.Array]:
+  """Top-k Ritz pairs in descending algebraic order: eigvals (k,), eigvecs (k, d), dtype of v0."""
+  with float64() as ambient:
+    alphas, betas, basis = _lanczos_f64(ambient, matvec, v0, num_steps)
+    w, y = jnp.linalg.eigh(tridiagonal(alphas, betas))
+    k = min(k, w.shape[0])
+    w, y = w[::-1][:k], y[:, ::-1][:, :k]
+    vecs = (basis.T @ y).T
+    return w.astype(v0.dtype), vecs.astype(v0.dtype)
+
+
+def _power_f64(ambient, matvec: Matvec, v0: jax.Array, num_steps: int):
+  f64, io = jnp.float64, v0.dtype
+
+  def body(v, _):
+    w = ambient(matvec, v.astype(io)).astype(f64)
+    lam = jnp.vdot(v, w)  # Rayleigh quotient of the unit vector v
+    return _normalize(w), lam
+
+  v, history = jax.lax.scan(body, _normalize(v0.astype(f64)), None, length=num_steps)
+  lam = jnp.vdot(v, ambient(matvec, v.astype(io)).astype(f64))
+  return lam, v, history
+
+
+def power_iteration(matvec: Matvec, v0: jax.Array, num_steps: int) -> tuple[jax.Array, jax.Array]:
+  """(eigval, eigvec) of the largest-magnitude eigenvalue after num_steps products.
+
+  The eigenvalue is the Rayleigh quotient of the final unit vector (one extra
+  product), so its sign is that of the eigenvalue; callers after λ_max must check
+  it is positive. Vectors are normalised in float64.
+  """
+  with float64() as ambient:
+    lam, v, _ = _power_f64(ambient, matvec, v0, num_steps)
+    return lam.astype(v0.dtype), v.astype(v0.dtype)
+
+
+def power_iteration_history(matvec: Matvec, v0: jax.Array, num_steps: int) -> jax.Array:
+  """Rayleigh quotients (num_steps,) after 0, 1, … products: history[t] used t+1 products."""
+  with float64() as ambient:
+    _, _, history = _power_f64(ambient, matvec, v0, num_steps)
+    return history.astype(v0.dtype)
+
+
+class SLQResult(NamedTuple):
+  """Gauss quadrature of the spectral measure μ = (1/d) Σᵢ δ(λᵢ) for each probe: nodes (P, m)
+  are Ritz values, weights (P, m) the squared first components of T's eigenvectors (they sum to
+  one per probe)."""
+
+  nodes: jax.Array
+  weights: jax.Array
+
+  def density(self, grid: jax.Array, sigma: float) -> jax.Array:
+    """Gaussian-smoothed density on grid (G,): (1/P) Σₚ Σᵢ wₚᵢ N(t; θₚᵢ, σ²)."""
+    z = (grid[:, None, None] - self.nodes[None]) / sigma
+    k = jnp.exp(-0.5 * z * z) / (sigma * jnp.sqrt(2 * jnp.pi))
+    return jnp.mean(jnp.sum(k * self.weights[None], -1), -1)
+
+  def trace(self, fn: Callable[[jax.Array], jax.Array], d: int) -> jax.Array:
+    """Tr f(A) ≈ d · (1/P) Σₚ Σᵢ wₚᵢ f(θₚᵢ)."""
+    return d * jnp.mean(jnp.sum(self.weights * fn(self.nodes), -1))
+
+
+def slq(matvec: Matvec, key: jax.Array, d: int, num_probes: int, num_steps: int, *,
+        dtype=jnp.float32, batch_size: int | None = None) -> SLQResult:
+  """Stochastic Lanczos quadrature (Ubaru et al. 2017) with Rademacher starting vectors.
+
+  batch_size probes run vmapped at once (default all); the rest run one batch
+  after another, bounding the memory of the float64 bases.
+  """
+  probes = jax.random.rademacher(key, (num_probes, d), dtype=dtype)
+
+  def one(v0):
+    with float64() as ambient:
+      alphas, betas, _ = _lanczos_f64(ambient, matvec, v0, num_steps)
+      w, y = jnp.linalg.eigh(tridiagonal(alphas, betas))
+      return w.astype(dtype), jnp.square(y[0]).astype(dtype)
+
+  nodes, weights = jax.lax.map(one, probes, batch_size=batch_size or num_probes)
+  return SLQResult(nodes, weights)
+
+
+def top_ritz_by_step(alphas: np.ndarray, betas: np.ndarray) -> np.ndarray:
+  """Host helper: the largest eigenvalue of each leading j×j block of T, j = 1..m.
+
+  With full reorthogonalisation the leading block is exactly the tridiagonal of a
+  j-step run, so this gives the top-eigenvalue estimate after j products.
+  """
+  a, b = np.asarray(alphas, np.float64), np.asarray(betas, np.float64)
+  out = []
+  for j in range(1, a.shape[0] + 1):
+    t = np.diag(a[:j]) + np.diag(b[:j - 1], 1) + np.diag(b[:j - 1], -1)
+    out.append(np.linalg.eigvalsh(t)[-1])
+  return np.asarray(out)
