@@ -143,6 +143,7 @@ def base(*, program: str = "train", data: str = "digits", model: str = "mlp",
       batch_size=(),  # separate programs, run one after another
       grid="product",  # 'product' | 'zip' over the non-empty axes above
       chunk_size=0,  # runs per compiled program (0 = all at once)
+      probe_chunk=0,  # runs per probe evaluation, mapped sequentially (0 = all at once)
       shard=False,  # shard the run axis over all local devices
   ))
   c.checkpoint = ml_collections.ConfigDict(dict(

@@ -144,3 +144,21 @@ def test_run_directory_contents(tmp_path):
                "probes.json", "curves.png"):
     assert (tmp_path / "r" / name).exists(), name
   assert json.loads((tmp_path / "r" / "config.json").read_text())["optimizer"]["lr"] == 0.05
+
+
+def test_probe_chunking_over_runs_matches_one_vmap():
+  import jax
+  import jax.numpy as jnp
+
+  from noisecurv.runner.engine import over_runs
+
+  def fn(params, state, key):
+    return {"s": jnp.sum(params["w"] ** 2) + state["b"], "v": params["w"] * 2}
+
+  params = {"w": jnp.arange(21.0).reshape(7, 3)}
+  state = {"b": jnp.arange(7.0)}
+  key = jax.random.key(0)
+  full = over_runs(fn, 0)(params, state, key)
+  chunked = over_runs(fn, 3)(params, state, key)  # 7 runs in chunks of 3 (padded)
+  for k in full:
+    np.testing.assert_array_equal(np.asarray(full[k]), np.asarray(chunked[k]))

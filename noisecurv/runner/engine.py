@@ -111,6 +111,32 @@ def _cached(key: tuple, build):
   return fn
 
 
+def over_runs(fn, chunk: int):
+  """jit of fn(params, state, key) vmapped over the run axis, `chunk` runs at a time.
+
+  Probes such as a dense Hessian per run can need far more memory than training;
+  lax.map over chunks of runs bounds it (the last chunk is padded with copies).
+  """
+  vf = jax.vmap(fn, in_axes=(0, 0, None))
+
+  def f(params, mstate, key):
+    R = jax.tree_util.tree_leaves(params)[0].shape[0]
+    if chunk <= 0 or chunk >= R:
+      return vf(params, mstate, key)
+    k = -(-R // chunk)
+    pad = k * chunk - R
+
+    def split(x):
+      x = jnp.concatenate([x, jnp.repeat(x[-1:], pad, axis=0)]) if pad else x
+      return x.reshape((k, chunk) + x.shape[1:])
+
+    out = jax.lax.map(lambda pm: vf(pm[0], pm[1], key),
+                      (jax.tree.map(split, params), jax.tree.map(split, mstate)))
+    return jax.tree.map(lambda y: y.reshape((k * chunk,) + y.shape[2:])[:R], out)
+
+  return jax.jit(f)
+
+
 def _rowval(v, single):
   a = np.asarray(v)
   return a.reshape(-1)[0].item() if single else a.tolist()
@@ -223,7 +249,7 @@ def _train_group(config, run, gi, suffix, group, data, model, likelihood, probes
                                              label_axis))
   vprobes = {p.name: _cached(_program_key(config, "probe", p.name,
                                           configlib.to_jsonable(config.probes[p.name]).__repr__()),
-                             lambda p=p: jax.jit(jax.vmap(p.fn, in_axes=(0, 0, None))))
+                             lambda p=p: over_runs(p.fn, config.runs.probe_chunk))
              for p in probes}
   step = int(loop.step)
   prog = run.progress(total, label=f"[{gi + 1}/{R} runs] " if R > 1 else "", start_step=step)
