@@ -167,8 +167,10 @@ def train(config, run: RunContext) -> None:
     if gi in done:
       continue
     suffix = f"-g{gi}" if len(groups) > 1 else ""
+    label = (f"[{len(group)} runs] " if len(groups) == 1 else
+             f"[group {gi + 1}/{len(groups)}: {len(group)} runs] ") if not single else ""
     diverged.update(_train_group(config, run, gi, suffix, group, data, model, likelihood,
-                                 probes, single))
+                                 probes, single, label))
     done.add(gi)
     run.dir.update_status(groups_done=sorted(done), diverged_runs=diverged)
   if config.figure:
@@ -181,7 +183,7 @@ def train(config, run: RunContext) -> None:
                         f"(first at step {min(diverged.values())})")
 
 
-def _train_group(config, run, gi, suffix, group, data, model, likelihood, probes, single):
+def _train_group(config, run, gi, suffix, group, data, model, likelihood, probes, single, label):
   tcfg = config.train
   R = len(group)
   run_ids = [s.index for s in group]
@@ -216,7 +218,12 @@ def _train_group(config, run, gi, suffix, group, data, model, likelihood, probes
                        f"train.log_every={log_every}")
 
   noise_entry = registry.NOISES.get(config.noise.kind)
-  noise_factory = lambda seed: noise_entry.fn(config.noise, seed=seed)
+  noise_cfg = config.noise
+  if "stop_fraction" in noise_cfg:
+    from noisecurv.noise import resolve_stop
+
+    noise_cfg = resolve_stop(noise_cfg, total)  # e.g. wen2019: noise for the first quarter
+  noise_factory = lambda seed: noise_entry.fn(noise_cfg, seed=seed)
   base_tx = base_optimizer(config.optimizer)
   spec_kw = dict(model=model, likelihood=likelihood, noise_tx=noise_factory(0), base_tx=base_tx,
                  weight_decay=coupled_weight_decay(config.optimizer),
@@ -252,7 +259,7 @@ def _train_group(config, run, gi, suffix, group, data, model, likelihood, probes
                              lambda p=p: over_runs(p.fn, config.runs.probe_chunk))
              for p in probes}
   step = int(loop.step)
-  prog = run.progress(total, label=f"[{gi + 1}/{R} runs] " if R > 1 else "", start_step=step)
+  prog = run.progress(total, label=label, start_step=step)
   best = -np.inf
 
   def measure(step, *, start=False, end=False, row=None):
