@@ -162,3 +162,19 @@ def test_probe_chunking_over_runs_matches_one_vmap():
   chunked = over_runs(fn, 3)(params, state, key)  # 7 runs in chunks of 3 (padded)
   for k in full:
     np.testing.assert_array_equal(np.asarray(full[k]), np.asarray(chunked[k]))
+
+
+def test_noise_scale_axis_zero_equals_noise_free_run(tmp_path):
+  noisy = configlib.base(data="digits", model="mlp", noise="isotropic")
+  plain = tiny_config(**{"train.steps": 10, "eval.every": 0})
+  for sec in ("data", "model", "optimizer", "train", "eval", "checkpoint"):
+    noisy[sec] = plain[sec]
+  noisy.figure = False
+  noisy.noise.sigma = 0.05
+  noisy.runs.noise_scale = (0.0, 1.0)
+  launch.execute(noisy, tmp_path / "noisy")
+  launch.execute(plain, tmp_path / "plain")
+  a = Run(tmp_path / "noisy").metric("test/loss").values
+  b = Run(tmp_path / "plain").metric("test/loss").values
+  np.testing.assert_array_equal(a[:, 0], b[:, 0])  # scale 0: the base optimizer, bit for bit
+  assert np.abs(a[-1, 1] - b[-1, 0]) > 1e-5  # scale 1: noise changes the run
