@@ -34,12 +34,16 @@ class SmallCNN(nn.Module):
   def __call__(self, x, train: bool = False):
     x = as_image(x)
     act = activation(self.activation)
+    n = len(self.channels)
+    # Explicit names: both convolution paths share one parameter layout (and checkpoints).
     for i, c in enumerate(self.channels):
-      x = conv(x, c, self.kernel, self.init_scheme, padding="VALID", im2col=self.im2col)
+      x = conv(x, c, self.kernel, self.init_scheme, padding="VALID", im2col=self.im2col,
+               name=f"Conv_{i}")
       if i in self.bn_layers:
         x = BatchNorm(ghost_size=self.ghost_size)(x, train)
       x = act(x)
-    x = conv(x, self.out, self.kernel, self.init_scheme, padding="VALID", im2col=self.im2col)
+    x = conv(x, self.out, self.kernel, self.init_scheme, padding="VALID", im2col=self.im2col,
+             name=f"Conv_{n}")
     return jnp.mean(x, axis=(1, 2))
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import flax.linen as nn
-import jax
 import jax.numpy as jnp
 
+from noisecurv.models.init import constant_scale
 from noisecurv.registry import MODELS
 
 
@@ -24,11 +24,7 @@ class FixedOutputReLU(nn.Module):
   @nn.compact
   def __call__(self, x, train: bool = False):
     x = x.reshape((x.shape[0], -1))
-    bound = (1.0 / self.hidden) ** 0.5
-
-    def uniform(key, shape, dtype=jnp.float32):
-      return jax.random.uniform(key, shape, dtype, -bound, bound)
-
+    uniform = constant_scale("uniform", (1.0 / self.hidden) ** 0.5)
     w = self.param("W", uniform, (x.shape[-1], self.hidden))
     b = self.param("b", uniform, (self.hidden,))
     half = self.hidden // 2

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import flax.linen as nn
+import jax
 import jax.numpy as jnp
 
 from noisecurv.models.init import bias_init, kernel_init
@@ -44,6 +45,9 @@ def _pads(padding, k: int) -> tuple[tuple[int, int], tuple[int, int]]:
   raise ValueError(f"padding {padding!r} not supported (use 'VALID', 'SAME' or an int)")
 
 
+_LECUN, _ZEROS = kernel_init("default", "conv"), bias_init("default", None, "conv")
+
+
 class Im2ColConv(nn.Module):
   """Stride-1 k×k convolution of NHWC x as one matmul: windows (B, H', W', k·k·C_in) @ kernel."""
 
@@ -51,8 +55,8 @@ class Im2ColConv(nn.Module):
   kernel_size: int
   padding: str | int = "VALID"
   use_bias: bool = True
-  kernel_init: Callable = nn.initializers.lecun_normal()
-  bias_init: Callable = nn.initializers.zeros
+  kernel_init: Callable = _LECUN
+  bias_init: Callable = _ZEROS
 
   @nn.compact
   def __call__(self, x):
@@ -88,11 +92,26 @@ def max_pool(x, window: int, stride: int):
   return nn.max_pool(x, (window, window), strides=(stride, stride), padding="VALID")
 
 
+class Dropout(nn.Module):
+  """Inverted dropout drawing its mask from the 'dropout' rng: x·m/(1 − rate), m ~ Bernoulli(1 −
+  rate), in training; the identity otherwise. As `nn.Dropout`, but the mask is sampled flat
+  and reshaped (fast XLA:CPU compiles, see `noisecurv.models.init`)."""
+
+  rate: float
+
+  @nn.compact
+  def __call__(self, x, train: bool):
+    if not train or self.rate <= 0.0:
+      return x
+    keep = jax.random.bernoulli(self.make_rng("dropout"), 1.0 - self.rate, (x.size,))
+    return jnp.where(keep.reshape(x.shape), x / (1.0 - self.rate), 0.0)
+
+
 def dropout(x, rate: float, train: bool):
   """Dropout with the 'dropout' rng in training; the identity when rate == 0 or not training."""
   if rate <= 0.0:
     return x
-  return nn.Dropout(rate, deterministic=not train)(x)
+  return Dropout(rate)(x, train)
 
 
 def as_image(x):
