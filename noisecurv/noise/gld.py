@@ -139,14 +139,19 @@ def structured(cfg, family: str, rank: int, structure: StructureFn,
 # Structures built from Σ̂_sgd
 
 
-def gram_top_k(a: jax.Array, w: float, k: int) -> tuple[jax.Array, jax.Array]:
-  """Top-k eigenpairs of Σ̂ = w·AᵀA from the R×R Gram matrix (zhu2019 §2.4).
+def top_k_factor(a: jax.Array, w: float, k: int) -> tuple[jax.Array, jax.Array]:
+  """Top-k eigenpairs of Σ̂ = w·AᵀA for rows A (R, d), as (γ (k,), F (k, d)) with FᵀF =
+  Σ_{i≤k} γ_i v_i v_iᵀ (rows f_i = √γ_i v_i).
 
-  K = w·AAᵀ = WΓWᵀ; the rows of the returned factor F (k, d) are f_i = √w·Aᵀw_i = √γ_i v_i,
-  so Σ_{i≤k} γ_i v_i v_iᵀ = FᵀF without dividing by small γ_i. Returns (γ (k,), F)."""
-  r = a.shape[0]
-  if k > r:
-    raise ValueError(f"noise.k = {k} exceeds the {r} gradient rows of the Σ_sgd estimate")
+  R < d (zhu2019 §2.4): eigh of the R×R Gram matrix K = w·AAᵀ = WΓWᵀ, f_i = √w·Aᵀw_i, which
+  never divides by a small γ_i. R ≥ d: eigh of the d×d matrix itself."""
+  r, d = a.shape
+  if k > min(r, d):
+    raise ValueError(f"noise.k = {k} exceeds min(rows, d) = {min(r, d)} of the Σ_sgd estimate")
+  if r >= d:
+    gamma, vecs = jnp.linalg.eigh(w * (a.T @ a))
+    gamma, vecs = gamma[::-1][:k], vecs[:, ::-1][:, :k]
+    return gamma, jnp.sqrt(jnp.maximum(gamma, 0.0))[:, None] * vecs.T
   gram = w * (a @ a.T)
   gamma, vecs = jnp.linalg.eigh(0.5 * (gram + gram.T))
   wk = vecs[:, ::-1][:, :k]
@@ -165,7 +170,7 @@ def _sigma_structure(kind: str, est: SigmaEstimator, k: int) -> StructureFn:
     tr = w * _norm2(a)
     if kind == "full":
       return math.sqrt(w) * a, tr
-    return gram_top_k(a, w, k)[1], tr
+    return top_k_factor(a, w, k)[1], tr
 
   return fn
 

@@ -14,6 +14,7 @@ optimizer state resumes the exact noise sequence.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -78,7 +79,12 @@ def noise_transform(draw: Draw, *, seed: int, scale: float,
     if stop_step is not None:
       active = active & (state.count < stop_step)
     cache = state.cache
-    if refresh is not None:
+    if refresh is not None and refresh_every == 1:
+      # Due every step: no cond, so kernels that cannot be batched inside control flow (the
+      # float64 Lanczos) also run under vmap; the structure is computed even while the noise is
+      # off, which never changes the update.
+      cache = refresh(params, cache, noise_ctx, k_refresh)
+    elif refresh is not None:
       due = active & (state.count % refresh_every == 0)
       cache = jax.lax.cond(due, lambda c: refresh(params, c, noise_ctx, k_refresh), lambda c: c,
                            cache)
@@ -122,7 +128,7 @@ def set_key(opt_state, key: jax.Array) -> Any:
 def resolve_stop(cfg: ml_collections.ConfigDict, total_steps: int) -> ml_collections.ConfigDict:
   """A copy of the noise section with `stop_step` filled from `stop_fraction` of `total_steps`
   (wen2019: noise for the first quarter of training, stop_fraction = 0.25)."""
-  out = ml_collections.ConfigDict(cfg.to_dict())
+  out = copy.deepcopy(cfg)  # fresh placeholders: the caller's section stays as it was
   if cfg.get("stop_fraction") is not None:
     if not 0.0 <= cfg.stop_fraction <= 1.0:
       raise ValueError(f"noise.stop_fraction must be in [0, 1], got {cfg.stop_fraction}")
@@ -130,6 +136,24 @@ def resolve_stop(cfg: ml_collections.ConfigDict, total_steps: int) -> ml_collect
     out.stop_step = step if cfg.get("stop_step") is None else min(step, cfg.stop_step)
     out.stop_fraction = None
   return out
+
+
+def make_config(kind: str, **overrides: Any) -> ml_collections.ConfigDict:
+  """The noise section of `kind` with its declared defaults and `overrides`.
+
+  Placeholders are fresh FieldReferences, so assigning to one never reaches the registry's
+  defaults (or another config built from them)."""
+  from noisecurv.registry import NOISES
+
+  fresh = {k: (ml_collections.config_dict.placeholder(v.get_type())
+               if isinstance(v, ml_collections.config_dict.FieldReference) else v)
+           for k, v in NOISES.get(kind).defaults.items()}
+  cfg = ml_collections.ConfigDict(dict(fresh, kind=kind))
+  for k, v in overrides.items():
+    if k not in cfg:
+      raise KeyError(f"noise kind {kind!r} has no key {k!r}; known: {sorted(cfg.keys())}")
+    cfg[k] = v
+  return cfg
 
 
 def stop_step_of(cfg) -> int | None:
