@@ -65,6 +65,11 @@ def test_float32_matvec_with_x64_off_under_jit_and_vmap():
   np.testing.assert_allclose(res.eigvals[:, -1], 4.0, rtol=1e-5)
   assert w.dtype == vecs.dtype == jnp.float32 and vecs.shape == (2, 2, 40)
   np.testing.assert_allclose(w, [[4.0, 3.0]] * 2, rtol=1e-5)
+  # A jitted function vmapped afterwards re-batches its jaxpr outside the float64 scope: the
+  # region's custom_vmap rule re-traces the Python code instead, so this must work too.
+  top = jax.jit(lambda s, v: spectral.power_iteration(lambda x: s * (am @ x), v, 60)[0])
+  w2 = jax.vmap(top)(jnp.asarray([1.0, 2.0], jnp.float32), v0)
+  np.testing.assert_allclose(w2, [4.0, 8.0], rtol=1e-4)
 
 
 def test_lanczos_breakdown_rank_deficient_and_identity():

@@ -17,7 +17,7 @@ import jax
 import jax.numpy as jnp
 
 from noisecurv.curvature.pergrad import chunked_sum, flat_per_example_grads
-from noisecurv.curvature.precision import float64, highest
+from noisecurv.curvature.precision import float64_call, highest
 
 PyTree = Any
 
@@ -65,7 +65,9 @@ def eigh_descending(a: jax.Array, *, in_float64: bool = True) -> tuple[jax.Array
   if not in_float64:
     w, u = jnp.linalg.eigh(a)
   else:
-    with float64():
+    def impl(_, a):
       w, u = jnp.linalg.eigh(a.astype(jnp.float64))
-      w, u = w.astype(a.dtype), u.astype(a.dtype)
+      return w.astype(a.dtype), u.astype(a.dtype)
+
+    w, u = float64_call(impl, [], a)
   return w[::-1], u[:, ::-1]

@@ -20,6 +20,7 @@ from typing import Any
 
 import jax
 import jax.numpy as jnp
+from jax.flatten_util import ravel_pytree
 
 from noisecurv.curvature.dense import eigh_descending
 from noisecurv.curvature.precision import highest
@@ -97,8 +98,7 @@ def random_lowrank_similarity(key: jax.Array, d: int, k: int) -> jax.Array:
 
   Uses k×k Gram matrices: ⟨W₁W₁ᵀ, W₂W₂ᵀ⟩ = ‖W₁ᵀW₂‖²_F and ‖WWᵀ‖_F = ‖WᵀW‖_F.
   """
-  k1, k2 = jax.random.split(key)
-  w1, w2 = jax.random.normal(k1, (d, k)), jax.random.normal(k2, (d, k))
+  w1, w2 = jax.random.normal(key, (2, d, k))
   with highest():
     inner = jnp.sum(jnp.square(w1.T @ w2))
     return inner / (jnp.linalg.norm(w1.T @ w1) * jnp.linalg.norm(w2.T @ w2))
@@ -169,13 +169,11 @@ def expected_sharpness(loss_fn: Callable[[PyTree], jax.Array], params: PyTree, k
 
   The same key gives the same ν draws for every run (common random numbers).
   """
-  leaves, treedef = jax.tree.flatten(params)
+  theta, unravel = ravel_pytree(params)
   base = loss_fn(params)
 
-  def one(k):
-    ks = jax.random.split(k, len(leaves))
-    noisy = [p + delta * jax.random.normal(kk, p.shape, p.dtype) for p, kk in zip(leaves, ks)]
-    return loss_fn(jax.tree.unflatten(treedef, noisy)) - base
+  def one(k):  # one flat draw per sample: memory d, one PRNG call
+    return loss_fn(unravel(theta + delta * jax.random.normal(k, theta.shape, theta.dtype))) - base
 
   with highest():
     diffs = jax.lax.map(one, jax.random.split(key, num_samples),

@@ -5,14 +5,15 @@ matmuls); the Krylov vectors, the basis and the tridiagonal are float64 (see
 `noisecurv.curvature.precision.float64`). `LanczosResult` fields are float64;
 `power_iteration`, `lanczos_top_k` and `slq` return the dtype of v0.
 
-Lanczos with full reorthogonalisation (classical Gram-Schmidt, twice, against
-the whole basis) keeps the basis orthonormal to working precision, so the
-Ritz values of the m-step tridiagonal T are those of exact arithmetic and no
-spurious copies appear. Breakdown (βⱼ ≈ 0: the Krylov space is invariant, e.g.
-for a rank-r matrix after r steps) is handled by setting βⱼ = 0 and restarting
-from a fixed pseudo-random vector orthogonal to the basis; T is then block
-diagonal and every block's eigenvalues are eigenvalues of the operator. The
-number of steps is min(num_steps, d).
+Each estimator runs as one `precision.float64_call` region (robust to vmap of
+enclosing jits and maps). Lanczos with full reorthogonalisation (classical
+Gram-Schmidt, twice, against the whole basis) keeps the basis orthonormal to
+working precision, so the Ritz values of the m-step tridiagonal T are those of
+exact arithmetic and no spurious copies appear. Breakdown (βⱼ ≈ 0: the Krylov
+space is invariant, e.g. for a rank-r matrix after r steps) is handled by
+setting βⱼ = 0 and restarting from a fixed pseudo-random vector orthogonal to
+the basis; T is then block diagonal and every block's eigenvalues are
+eigenvalues of the operator. The number of steps is min(num_steps, d).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from noisecurv.curvature.precision import float64
+from noisecurv.curvature.precision import float64_call
 
 Matvec = Callable[[jax.Array], jax.Array]
 
@@ -47,17 +48,24 @@ def _normalize(v):
   return v / jnp.linalg.norm(v)
 
 
-def _lanczos_f64(ambient, matvec: Matvec, v0: jax.Array, num_steps: int):
-  """The recursion itself; must run inside `float64()`. Returns (alphas, betas, V) float64."""
+def _restart_vector(j: jax.Array, d: int) -> jax.Array:
+  """A fixed pseudo-random vector for step j (float64, entries in [−½, ½)).
+
+  A sine hash rather than a PRNG: it only has to avoid the span of the basis, and
+  it keeps threefry out of the loop body (which compiles slowly on CPU).
+  """
+  i = jnp.arange(1, d + 1, dtype=jnp.float64)
+  x = jnp.sin(i * 12.9898 + (j.astype(jnp.float64) + 1.0) * 78.233) * 43758.5453
+  return x - jnp.floor(x) - 0.5
+
+
+def _lanczos_f64(mv: Matvec, v0: jax.Array, num_steps: int):
+  """The recursion; runs inside a float64 region. Returns (alphas (m,), betas (m−1,), V (m, d))."""
   f64 = jnp.float64
   io = v0.dtype
   d = v0.shape[0]
   m = max(1, min(int(num_steps), d))
   tol_rel = BREAKDOWN_EPS * float(jnp.finfo(io).eps)
-  base_key = ambient(jax.random.PRNGKey, 0)
-
-  def mv(v):
-    return ambient(matvec, v.astype(io)).astype(f64)
 
   def orth(basis, w):
     w = w - basis.T @ (basis @ w)
@@ -66,7 +74,7 @@ def _lanczos_f64(ambient, matvec: Matvec, v0: jax.Array, num_steps: int):
   def body(j, carry):
     basis, alphas, betas, v, v_prev, beta_prev, anorm = carry
     basis = basis.at[j].set(v)
-    w = mv(v)
+    w = mv(v.astype(io)).astype(f64)
     anorm = jnp.maximum(anorm, jnp.linalg.norm(w))
     alpha = jnp.vdot(v, w)
     w = orth(basis, w - alpha * v - beta_prev * v_prev)
@@ -74,11 +82,7 @@ def _lanczos_f64(ambient, matvec: Matvec, v0: jax.Array, num_steps: int):
     broke = beta <= tol_rel * anorm
 
     def restart(_):
-      # Drawn with the caller's x64 setting and dtype: threefry traced half in x64 mixes
-      # 32- and 64-bit words.
-      r = ambient(lambda i: jax.random.normal(jax.random.fold_in(base_key, i), (d,), io),
-                  j.astype(jnp.int32))
-      return _normalize(orth(basis, r.astype(f64)))
+      return _normalize(orth(basis, _restart_vector(j, d)))
 
     v_next = jax.lax.cond(broke, restart, lambda _: w / jnp.where(broke, 1.0, beta), None)
     beta = jnp.where(broke, 0.0, beta)
@@ -98,34 +102,39 @@ def tridiagonal(alphas: jax.Array, betas: jax.Array) -> jax.Array:
 def lanczos(matvec: Matvec, v0: jax.Array, num_steps: int, *, keep_basis: bool = True
             ) -> LanczosResult:
   """m = min(num_steps, d) Lanczos steps from v0 with full reorthogonalisation (float64)."""
-  with float64() as ambient:
-    alphas, betas, basis = _lanczos_f64(ambient, matvec, v0, num_steps)
+
+  def impl(cbs, v0):
+    alphas, betas, basis = _lanczos_f64(cbs[0], v0, num_steps)
     eigvals, eigvecs = jnp.linalg.eigh(tridiagonal(alphas, betas))
-  return LanczosResult(alphas, betas, basis if keep_basis else None, eigvals, eigvecs)
+    return LanczosResult(alphas, betas, basis if keep_basis else None, eigvals, eigvecs)
+
+  return float64_call(impl, [(matvec, (v0,))], v0)
 
 
 def lanczos_top_k(matvec: Matvec, v0: jax.Array, num_steps: int, k: int
                   ) -> tuple[jax.Array, jax.Array]:
   """Top-k Ritz pairs in descending algebraic order: eigvals (k,), eigvecs (k, d), dtype of v0."""
-  with float64() as ambient:
-    alphas, betas, basis = _lanczos_f64(ambient, matvec, v0, num_steps)
+
+  def impl(cbs, v0):
+    alphas, betas, basis = _lanczos_f64(cbs[0], v0, num_steps)
     w, y = jnp.linalg.eigh(tridiagonal(alphas, betas))
-    k = min(k, w.shape[0])
-    w, y = w[::-1][:k], y[:, ::-1][:, :k]
-    vecs = (basis.T @ y).T
-    return w.astype(v0.dtype), vecs.astype(v0.dtype)
+    kk = min(k, w.shape[0])
+    w, y = w[::-1][:kk], y[:, ::-1][:, :kk]
+    return w.astype(v0.dtype), (basis.T @ y).T.astype(v0.dtype)
+
+  return float64_call(impl, [(matvec, (v0,))], v0)
 
 
-def _power_f64(ambient, matvec: Matvec, v0: jax.Array, num_steps: int):
+def _power_f64(mv: Matvec, v0: jax.Array, num_steps: int):
   f64, io = jnp.float64, v0.dtype
 
   def body(v, _):
-    w = ambient(matvec, v.astype(io)).astype(f64)
+    w = mv(v.astype(io)).astype(f64)
     lam = jnp.vdot(v, w)  # Rayleigh quotient of the unit vector v
     return _normalize(w), lam
 
   v, history = jax.lax.scan(body, _normalize(v0.astype(f64)), None, length=num_steps)
-  lam = jnp.vdot(v, ambient(matvec, v.astype(io)).astype(f64))
+  lam = jnp.vdot(v, mv(v.astype(io)).astype(f64))
   return lam, v, history
 
 
@@ -136,16 +145,21 @@ def power_iteration(matvec: Matvec, v0: jax.Array, num_steps: int) -> tuple[jax.
   product), so its sign is that of the eigenvalue; callers after λ_max must check
   it is positive. Vectors are normalised in float64.
   """
-  with float64() as ambient:
-    lam, v, _ = _power_f64(ambient, matvec, v0, num_steps)
+
+  def impl(cbs, v0):
+    lam, v, _ = _power_f64(cbs[0], v0, num_steps)
     return lam.astype(v0.dtype), v.astype(v0.dtype)
+
+  return float64_call(impl, [(matvec, (v0,))], v0)
 
 
 def power_iteration_history(matvec: Matvec, v0: jax.Array, num_steps: int) -> jax.Array:
   """Rayleigh quotients (num_steps,) after 0, 1, … products: history[t] used t+1 products."""
-  with float64() as ambient:
-    _, _, history = _power_f64(ambient, matvec, v0, num_steps)
-    return history.astype(v0.dtype)
+
+  def impl(cbs, v0):
+    return _power_f64(cbs[0], v0, num_steps)[2].astype(v0.dtype)
+
+  return float64_call(impl, [(matvec, (v0,))], v0)
 
 
 class SLQResult(NamedTuple):
@@ -176,13 +190,15 @@ def slq(matvec: Matvec, key: jax.Array, d: int, num_probes: int, num_steps: int,
   """
   probes = jax.random.rademacher(key, (num_probes, d), dtype=dtype)
 
-  def one(v0):
-    with float64() as ambient:
-      alphas, betas, _ = _lanczos_f64(ambient, matvec, v0, num_steps)
+  def impl(cbs, probes):
+    def one(v0):
+      alphas, betas, _ = _lanczos_f64(cbs[0], v0, num_steps)
       w, y = jnp.linalg.eigh(tridiagonal(alphas, betas))
       return w.astype(dtype), jnp.square(y[0]).astype(dtype)
 
-  nodes, weights = jax.lax.map(one, probes, batch_size=batch_size or num_probes)
+    return jax.lax.map(one, probes, batch_size=batch_size or num_probes)
+
+  nodes, weights = float64_call(impl, [(matvec, (probes[0],))], probes)
   return SLQResult(nodes, weights)
 
 

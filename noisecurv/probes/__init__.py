@@ -10,5 +10,6 @@ whether per-example or mini-batch gradients were used (written to probes.json).
 
 from noisecurv.probes.base import Probe, ProbeContext, build_probes
 from noisecurv.probes import basic  # noqa: F401  (registers probes)
+from noisecurv.probes import curvature  # noqa: F401  (registers curvature probes)
 
 __all__ = ["Probe", "ProbeContext", "build_probes"]
