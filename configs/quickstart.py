@@ -28,12 +28,17 @@ def get_config(arg=None):
   c.eval.every = 500
   c.checkpoint.every = 1000
   configlib.add_probe(c, "grad", "grad_norm", every=500, n=512)
+  # top Hessian eigenvalue (Lanczos, 20 products) and Tr C / Tr Σ of per-example gradients
+  configlib.add_probe(c, "hess", "hessian_top_eig", every=1000, n=512, steps=20)
+  configlib.add_probe(c, "moments", "grad_moments", every=1000, n=512)
   if opts.smoke:
     c.train.steps = 200
     c.train.log_every = 50
     c.eval.every = 100
     c.checkpoint.every = 100
     c.probes.grad.every = 100
+    c.probes.hess.every = 100
+    c.probes.moments.every = 100
   return c
 
 

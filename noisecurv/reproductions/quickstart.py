@@ -52,6 +52,14 @@ def _loss_drop(res):
   return Measured(ratio, ratio > 10, f"train loss {first:.3g} -> {last:.3g}")
 
 
+def _below_stability_edge(res):
+  run = res.run(CONFIG)
+  lam = float(run.metric("hess/lambda_max").last()[0])
+  opt = run.config["optimizer"]
+  edge = 2 * (1 + opt["momentum"]) / opt["lr"]  # heavy-ball stability on a quadratic
+  return Measured(lam, 0 < lam < edge, f"λ_max(H) on 512 train digits; edge 2(1+μ)/η = {edge:g}")
+
+
 PAPER = Paper(
     key="quickstart",
     title="Quickstart: MLP on scikit-learn digits",
@@ -63,5 +71,6 @@ PAPER = Paper(
         Claim("smoke test accuracy >= 0.90", ">= 0.90 (ours)", _test_accuracy(0.90),
               scales=("smoke",), figure="curves"),
         Claim("train loss falls > 10x", "> 10x (ours)", _loss_drop, figure="curves"),
+        Claim("top Hessian eigenvalue below 2(1+μ)/η", "< 76 (theory)", _below_stability_edge),
     ),
 )
