@@ -3,6 +3,10 @@ large is allocated), plus the registry contract: docstrings and schemas that val
 
 from __future__ import annotations
 
+import functools
+
+import jax
+import jax.numpy as jnp
 import pytest
 
 from noisecurv import configlib, registry
@@ -12,14 +16,30 @@ from noisecurv.models.init import INITS
 MNIST, CIFAR, SEVEN = (28, 28, 1), (32, 32, 3), (7, 7, 1)
 
 
-def counts(name, input_shape, num_classes=10, **over):
-  """(trainable parameters, BN running statistics) of `name` with keys `over`."""
+@functools.cache
+def trace(name, input_shape, num_classes, over):
+  """(parameters, BN running statistics, training-pass output shape) of `name` with the keys
+  `over` (sorted items), from one abstract trace of init + training pass on a batch of 2."""
   cfg = registry.MODELS.get(name).schema()
   cfg.name = name
-  cfg.update(over)
+  cfg.update(dict(over))
   model = build(cfg, num_classes=num_classes, input_shape=input_shape)
-  params, state = model.init_shapes((2, *input_shape))
-  return num_params(params), num_params(state)
+
+  def run(key, x):
+    params, state = model.init(key, x)
+    return params, state, model.apply(params, state, x, train=True)[0]
+
+  x = jax.ShapeDtypeStruct((2, *input_shape), jnp.float32)
+  params, state, out = jax.eval_shape(run, jax.random.key(0), x)
+  return num_params(params), num_params(state), out.shape
+
+
+def counts(name, input_shape, num_classes=10, **over):
+  """(trainable parameters, BN running statistics) of `name` with keys `over`."""
+  n_params, n_state, out = trace(name, tuple(input_shape), num_classes,
+                                 tuple(sorted(over.items())))
+  assert out == (2, 1 if name == "fixed_output_relu" else num_classes)
+  return n_params, n_state
 
 
 # Exact counts stated in the specs/papers (references in each preset's docstring).
@@ -127,6 +147,22 @@ def test_width_mult_scales_vgg_and_resnet():
 def test_input_channels_come_from_the_data():
   # Grey 32×32 (fmnist32) vs RGB: only the first conv's kernel changes (9·64·2 weights).
   assert counts("vgg11", CIFAR)[0] - counts("vgg11", (32, 32, 1))[0] == 9 * 64 * 2
+
+
+# Per-example input shape each model is used with in the papers (CIFAR for the rest).
+PAPER_INPUTS = {
+    "linear": (8, 8, 1), "mlp": (8, 8, 1), "logreg": SEVEN, "mlp70": SEVEN, "big_mlp": SEVEN,
+    "cnn": SEVEN, "cnn_bn": SEVEN, "mlp_f1": MNIST, "bn_mlp4": MNIST, "mlp256": MNIST,
+    "lenet5": MNIST, "lenet5_bn": MNIST, "lenet_small": MNIST, "li_gauss_mlp": (50,),
+    "li_mnist_mlp": (784,), "li_cifar_mlp": (3072,), "fixed_output_relu": (2,),
+}
+
+
+@pytest.mark.parametrize("name", registry.MODELS.names())
+def test_full_size_training_pass_output_shape(name):
+  # counts() checks the output shape (B, classes), or (B, 1) for the clipped regression net;
+  # the trace is shared with the count tests above.
+  assert counts(name, PAPER_INPUTS.get(name, CIFAR))[0] > 0
 
 
 @pytest.mark.parametrize("name", registry.MODELS.names())
