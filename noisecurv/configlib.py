@@ -102,7 +102,6 @@ def base(*, program: str = "train", data: str = "digits", model: str = "mlp",
     if k not in c.data:
       c.data[k] = v
   c.model = _section(registry.MODELS, "name", model)
-  c.model.dtype = "float32"
   c.loss = loss
 
   c.optimizer = ml_collections.ConfigDict(dict(
