@@ -15,16 +15,15 @@ import functools
 import flax.serialization
 import jax
 import jax.numpy as jnp
-import ml_collections
 import numpy as np
 import optax
 import pytest
 from jax.flatten_util import ravel_pytree
-from ml_collections.config_dict import FieldReference, placeholder
 from test_noise_problem import (
   LR,
   batch_grads64,
   covariance_error,
+  fast_jit,
   fisher64,
   ghost_grads64,
   hessian64,
@@ -34,7 +33,7 @@ from test_noise_problem import (
   sigma_hat64,
 )
 
-from noisecurv.noise import gld, set_scale
+from noisecurv.noise import gld, make_config, set_scale
 from noisecurv.registry import NOISES
 
 M_L, M_S = 32, 8  # the batch and the ghost/small batch of the wen2019 kinds
@@ -148,14 +147,8 @@ CASES = {
 
 
 def _cfg(case, **extra):
-  """The kind's schema with the case's overrides, built from fresh placeholders (assigning to a
-  placeholder shared with the registry's defaults would change them for every later config)."""
   kind, overrides, _, _ = CASES[case]
-  fresh = {k: placeholder(v.get_type()) if isinstance(v, FieldReference) else v
-           for k, v in NOISES.get(kind).defaults.items()}
-  cfg = ml_collections.ConfigDict(dict(fresh, kind=kind))
-  cfg.update(dict(overrides, **extra))
-  return cfg
+  return make_config(kind, **dict(overrides, **extra))
 
 
 # One case per kind for the state machinery (jit, scale 0, stop, resume).
@@ -185,7 +178,7 @@ def _runner(tx, with_ctx=True):
     u, s = tx.update(g, s, p, noise_ctx=pr.context()) if with_ctx else tx.update(g, s, p)
     return (optax.apply_updates(p, u), s), ravel_pytree(p)[0]
 
-  @functools.partial(jax.jit, static_argnums=2)
+  @functools.partial(fast_jit, static_argnums=2)
   def run(params, state, n):
     (p, s), traj = jax.lax.scan(body, (params, state), None, length=n)
     return p, s, traj
@@ -195,7 +188,8 @@ def _runner(tx, with_ctx=True):
 
 @functools.cache
 def _chain(case, stop_step=None):
-  noise = NOISES.get(CASES[case][0]).fn(_cfg(case, stop_step=stop_step), seed=3)
+  extra = {} if stop_step is None else dict(stop_step=stop_step)
+  noise = NOISES.get(CASES[case][0]).fn(_cfg(case, **extra), seed=3)
   tx = optax.chain(noise, optax.sgd(LR, momentum=0.9))
   return tx, _runner(tx)
 
@@ -241,7 +235,7 @@ def test_stop_step_turns_the_noise_off(case):
   tx = NOISES.get(kind).fn(_cfg(case, stop_step=2), seed=1)
   pr = problem()
   g = pr.grads()
-  update = jax.jit(lambda s: tx.update(g, s, pr.params, noise_ctx=pr.context())[0])
+  update = fast_jit(lambda s: tx.update(g, s, pr.params, noise_ctx=pr.context())[0])
   state = tx.init(pr.params)
   assert not np.array_equal(_flat(update(state._replace(count=jnp.int32(1)))), _flat(g))
   for count in (2, 7):
@@ -277,7 +271,7 @@ def _draws(case):
     draw = lambda k: ravel_pytree(s.draw(pr.params, state.cache, pr.context(), k))[0]
     return state, jax.vmap(draw)(keys)
 
-  state, samples = jax.jit(program)(tx.init(pr.params), keys)
+  state, samples = fast_jit(program)(tx.init(pr.params), keys)
   return cfg, state, None if samples is None else np.asarray(samples, np.float64)
 
 

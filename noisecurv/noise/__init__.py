@@ -15,6 +15,6 @@ wen2019 (`large_batch`, `kfac`): lb_diag, lb_full, lb_trace, lb_multiplicative, 
 
 from noisecurv.noise import base, gld, hessian_aligned, kfac, large_batch  # noqa: F401
 from noisecurv.noise.context import NoiseContext
-from noisecurv.noise.transform import NoiseState, resolve_stop, set_key, set_scale
+from noisecurv.noise.transform import NoiseState, make_config, resolve_stop, set_key, set_scale
 
-__all__ = ["NoiseContext", "NoiseState", "resolve_stop", "set_key", "set_scale"]
+__all__ = ["NoiseContext", "NoiseState", "make_config", "resolve_stop", "set_key", "set_scale"]

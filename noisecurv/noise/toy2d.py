@@ -119,8 +119,7 @@ def _noise_covariance(cfg, state, lr: float) -> jax.Array:
 
 
 def _runs(cfg, xs: jax.Array, keys: jax.Array, lr: float, steps: int):
-  """All runs of one dynamic: a scan over steps of the update vmapped over runs (vmap inside the
-  scan keeps the curvature kernels out of batched control flow)."""
+  """All runs of one dynamic: a scan over steps of the update vmapped over runs."""
   tx = optax.chain(NOISES.get(cfg.kind).fn(cfg, seed=0), optax.sgd(lr))
   w0 = jnp.broadcast_to(jnp.array(START, jnp.float32), (xs.shape[0], 2))
   state = jax.vmap(tx.init)(w0)

@@ -79,12 +79,7 @@ def noise_transform(draw: Draw, *, seed: int, scale: float,
     if stop_step is not None:
       active = active & (state.count < stop_step)
     cache = state.cache
-    if refresh is not None and refresh_every == 1:
-      # Due every step: no cond, so kernels that cannot be batched inside control flow (the
-      # float64 Lanczos) also run under vmap; the structure is computed even while the noise is
-      # off, which never changes the update.
-      cache = refresh(params, cache, noise_ctx, k_refresh)
-    elif refresh is not None:
+    if refresh is not None:
       due = active & (state.count % refresh_every == 0)
       cache = jax.lax.cond(due, lambda c: refresh(params, c, noise_ctx, k_refresh), lambda c: c,
                            cache)
