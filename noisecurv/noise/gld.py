@@ -37,15 +37,15 @@ from ml_collections.config_dict import placeholder
 from noisecurv.noise.context import NoiseContext
 from noisecurv.noise.sigma_sgd import SIGMA_KEYS, SigmaEstimator
 from noisecurv.noise.transform import (
-    COMMON,
-    check_placement,
-    flat,
-    noise_transform,
-    normal_like,
-    placement_factor,
-    stop_step_of,
+  COMMON,
+  check_placement,
+  flat,
+  noise_transform,
+  normal_like,
+  placement_factor,
+  register,
+  stop_step_of,
 )
-from noisecurv.registry import NOISES
 
 TRACE_KEYS = dict(
     placement="gradient",  # 'gradient' | 'parameter': where a fixed `trace` is measured
@@ -192,7 +192,7 @@ def register_structured(kind: str, **defaults):
 
     factory.__doc__ = build.__doc__
     STRUCTURED[kind] = build
-    NOISES.register(kind, **defaults)(factory)
+    register(kind, **defaults)(factory)
     return build
 
   return deco
@@ -238,7 +238,7 @@ def _sgd_covariance_structure(cfg) -> Structured | None:
   return structured(cfg, "lowrank", est.num_minibatches, _sigma_structure("full", est, 0), True)
 
 
-@NOISES.register("sgd_covariance", **GLD_SIGMA_KEYS)
+@register("sgd_covariance", **GLD_SIGMA_KEYS)
 def sgd_covariance(cfg, *, seed: int):
   """Covariance-shaped noise ε ~ N(0, Σ̂_sgd): ε = Aᵀz/√(B−1) from minibatch gradients, or
   from the centred per-example gradients of the batch (ε = Aᵀz/√((B−1)m), estimator
@@ -264,7 +264,7 @@ STRUCTURED["sgd_covariance"] = _sgd_covariance_structure
 # Isotropic noise with a fixed or learning-rate-tied variance
 
 
-@NOISES.register("isotropic", **dict(COMMON, sigma=1e-3, placement="gradient"))
+@register("isotropic", **dict(COMMON, sigma=1e-3, placement="gradient"))
 def isotropic(cfg, *, seed: int):
   """GLD const / SGLD with fixed σ (zhu2019 Table 1): ε ~ N(0, σ²I); at 'parameter' placement
   ξ ~ N(0, σ²I) is added to the parameters (w ← w − η∇L + ξ), i.e. ε = ξ/η."""
@@ -278,7 +278,7 @@ def isotropic(cfg, *, seed: int):
   return noise_transform(draw, seed=seed, scale=cfg.scale, stop_step=stop_step_of(cfg))
 
 
-@NOISES.register("langevin", **dict(COMMON, temperature=1e-4))
+@register("langevin", **dict(COMMON, temperature=1e-4))
 def langevin(cfg, *, seed: int):
   """Langevin dynamics at temperature T: w ← w − η∇L + √(2ηT)·z, the Euler–Maruyama step of
   dθ = −∇L dt + √(2T) dW (stationary density ∝ exp(−L/T)); ε = √(2T/η)·z. SGLD on a mean

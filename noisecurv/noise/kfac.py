@@ -28,14 +28,13 @@ import jax.numpy as jnp
 from noisecurv.curvature.taps import discover_taps, kernel_layout, patches, tapped_apply
 from noisecurv.noise.context import NoiseContext
 from noisecurv.noise.large_batch import (
-    DIAG_ESTIMATORS,
-    LB_KEYS,
-    batch_sizes,
-    diag_variance,
-    noise_factor,
+  DIAG_ESTIMATORS,
+  LB_KEYS,
+  batch_sizes,
+  diag_variance,
+  noise_factor,
 )
-from noisecurv.noise.transform import flat, noise_transform, normal_like, stop_step_of
-from noisecurv.registry import NOISES
+from noisecurv.noise.transform import flat, noise_transform, normal_like, register, stop_step_of
 
 
 def psd_sqrt(a: jax.Array) -> jax.Array:
@@ -75,7 +74,7 @@ def _path_key(path) -> tuple[str, ...]:
   return tuple(str(getattr(k, "key", k)) for k in path)
 
 
-@NOISES.register("lb_kfac", **dict(LB_KEYS, estimator="ghost_variance"))
+@register("lb_kfac", **dict(LB_KEYS, estimator="ghost_variance"))
 def lb_kfac(cfg, *, seed: int):
   """LB + K-FAC noise (wen2019 App. E): per dense/conv layer c·A^{1/2} Z G^{1/2}; other
   parameters get lb_diag noise from `estimator`."""

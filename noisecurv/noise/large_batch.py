@@ -31,8 +31,14 @@ from ml_collections.config_dict import placeholder
 
 from noisecurv.noise.context import NoiseContext
 from noisecurv.noise.sigma_sgd import per_example_rows
-from noisecurv.noise.transform import COMMON, flat, noise_transform, normal_like, stop_step_of
-from noisecurv.registry import NOISES
+from noisecurv.noise.transform import (
+  COMMON,
+  flat,
+  noise_transform,
+  normal_like,
+  register,
+  stop_step_of,
+)
 
 DIAG_ESTIMATORS = ("ghost_variance", "per_example", "rademacher")
 FULL_MATRICES = ("C", "F", "Sigma")
@@ -112,7 +118,7 @@ def _check(value: str, allowed: tuple[str, ...], key: str) -> str:
   return value
 
 
-@NOISES.register("lb_diag", **dict(LB_KEYS, estimator="ghost_variance"))
+@register("lb_diag", **dict(LB_KEYS, estimator="ghost_variance"))
 def lb_diag(cfg, *, seed: int):
   """LB + diag noise, wen2019 Algorithm 1: ε = c·√diag(Ĉ_B)·ξ, c² = 1/M_S − 1/M_L."""
   est = _check(cfg.estimator, DIAG_ESTIMATORS, "estimator")
@@ -126,7 +132,7 @@ def lb_diag(cfg, *, seed: int):
   return noise_transform(draw, seed=seed, scale=cfg.scale, stop_step=stop_step_of(cfg))
 
 
-@NOISES.register("lb_trace", **dict(LB_KEYS, estimator="ghost_variance", per_layer=False))
+@register("lb_trace", **dict(LB_KEYS, estimator="ghost_variance", per_layer=False))
 def lb_trace(cfg, *, seed: int):
   """wen2019 App. E "Fisher Trace": isotropic ε = c·√(Tr Ĉ_B/d)·ξ, the total energy of
   lb_diag (spec default; the literal √Tr(F) would be d times larger). per_layer: Tr_l/d_l per
@@ -147,7 +153,7 @@ def lb_trace(cfg, *, seed: int):
   return noise_transform(draw, seed=seed, scale=cfg.scale, stop_step=stop_step_of(cfg))
 
 
-@NOISES.register("lb_full", **dict(LB_KEYS, matrix="C"))
+@register("lb_full", **dict(LB_KEYS, matrix="C"))
 def lb_full(cfg, *, seed: int):
   """LB + full noise, wen2019 Eq. 5 / App. F, without any d×d matrix: Cov(ε) = c²·M with
   matrix 'C' (paper's empirical Fisher, Rademacher VJP), 'F' (true Fisher: gradients at labels
@@ -172,7 +178,7 @@ def lb_full(cfg, *, seed: int):
   return noise_transform(draw, seed=seed, scale=cfg.scale, stop_step=stop_step_of(cfg))
 
 
-@NOISES.register("lb_multiplicative", **dict(LB_KEYS, sigma=placeholder(float)))
+@register("lb_multiplicative", **dict(LB_KEYS, sigma=placeholder(float)))
 def lb_multiplicative(cfg, *, seed: int):
   """wen2019 App. E "Multiplicative" (after Hoffer et al. 2017): g̃ = g ⊙ (1 + σ_m ξ), so
   ε = σ_m·g ⊙ ξ with Cov = σ_m²·diag(g²); σ_m = `sigma`, default √(M_L/M_S − 1) (spec §2.8)."""

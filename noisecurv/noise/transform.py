@@ -151,6 +151,31 @@ def make_config(kind: str, **overrides: Any) -> ml_collections.ConfigDict:
   return cfg
 
 
+def complete(kind: str, cfg) -> ml_collections.ConfigDict:
+  """`cfg` with the keys it lacks filled from `kind`'s defaults: a sweep that changes only
+  `noise.kind` on a section built for another kind gets the new kind's defaults."""
+  out = make_config(kind)
+  for k in cfg.keys():
+    if k in out and k != "kind":
+      out[k] = cfg[k]
+  return out
+
+
+def register(kind: str, **defaults: Any):
+  """`NOISES.register(kind, **defaults)` on a factory that first `complete`s its section."""
+  from noisecurv.registry import NOISES
+
+  def deco(fn):
+    def factory(cfg, *, seed: int):
+      return fn(complete(kind, cfg), seed=seed)
+
+    factory.__doc__, factory.__name__ = fn.__doc__, fn.__name__
+    NOISES.register(kind, **defaults)(factory)
+    return fn
+
+  return deco
+
+
 def stop_step_of(cfg) -> int | None:
   """`cfg.stop_step`, refusing an unresolved `stop_fraction` (see `resolve_stop`)."""
   if cfg.get("stop_fraction") is not None:
