@@ -8,8 +8,10 @@ Scalar outputs go to metrics.jsonl as `<probe name>/<key>`, array outputs to
 whether per-example or mini-batch gradients were used (written to probes.json).
 """
 
+from noisecurv.probes import (
+    basic,  # noqa: F401  (registers probes)
+    curvature,  # noqa: F401  (registers curvature probes)
+)
 from noisecurv.probes.base import Probe, ProbeContext, build_probes
-from noisecurv.probes import basic  # noqa: F401  (registers probes)
-from noisecurv.probes import curvature  # noqa: F401  (registers curvature probes)
 
 __all__ = ["Probe", "ProbeContext", "build_probes"]
