@@ -204,3 +204,20 @@ def test_pac_bayes_terms_by_hand():
   np.testing.assert_allclose(out["bound_rhs"],
                              (np.log(8.0) + 6.0) / 200 + np.log(101 / 0.05) / 100)
   np.testing.assert_allclose(out_var, 4 * np.log(2.0))  # H[j,j]·σⱼ² = 2 for every j
+
+
+def test_second_moment_norms_match_dense_c():
+  with jax.enable_x64(True):
+    g = jax.random.normal(jax.random.key(3), (7, 5), jnp.float64)
+    n = g.shape[0]
+    c = sum(np.outer(r, r) for r in np.asarray(g)) / n
+    out = {k: float(v) for k, v in metrics.second_moment_norms(g).items()}
+    np.testing.assert_allclose(out["c_fro_sq"], np.sum(c**2), rtol=1e-12)
+    np.testing.assert_allclose(out["diag_c_fro_sq"], np.sum(np.diag(c) ** 2), rtol=1e-12)
+    # U-statistics: only pairs i ≠ j, by a double loop.
+    gn = np.asarray(g)
+    pairs = [(i, j) for i in range(n) for j in range(n) if i != j]
+    u_full = sum((gn[i] @ gn[j]) ** 2 for i, j in pairs) / len(pairs)
+    u_diag = sum(np.sum(gn[i] ** 2 * gn[j] ** 2) for i, j in pairs) / len(pairs)
+    np.testing.assert_allclose(out["c_fro_sq_u"], u_full, rtol=1e-12)
+    np.testing.assert_allclose(out["diag_c_fro_sq_u"], u_diag, rtol=1e-12)

@@ -88,6 +88,24 @@ def fc_discrepancy(f: jax.Array, c: jax.Array) -> dict[str, jax.Array]:
           "trace_normalized": jnp.sum(jnp.square(f / jnp.trace(f) - c / jnp.trace(c)))}
 
 
+def second_moment_norms(g: jax.Array) -> dict[str, jax.Array]:
+  """wen2019 §2.9 from per-example gradients G (n×d), through the n×n Gram matrix only.
+
+  ‖C‖²_F = ‖GGᵀ‖²_F/n² and ‖diag C‖²_F = Σ_p ((1/n) Σᵢ G²ᵢₚ)², each with its U-statistic
+  (i ≠ j) version, which removes the O(1/n) self-term bias:
+  Σ_{i≠j} (gᵢᵀgⱼ)²/(n(n − 1)) and (‖s‖² − Σ_p q_p)/(n(n − 1)), s = Σᵢ gᵢ⊙gᵢ, q = Σᵢ (gᵢ⊙gᵢ)².
+  """
+  n = g.shape[0]
+  with highest():
+    k = g @ g.T
+  sq = jnp.square(g)
+  s, q = jnp.sum(sq, 0), jnp.sum(jnp.square(sq), 0)
+  k2, kd2 = jnp.sum(jnp.square(k)), jnp.sum(jnp.square(jnp.diagonal(k)))
+  return {"c_fro_sq": k2 / n**2, "c_fro_sq_u": (k2 - kd2) / (n * (n - 1)),
+          "diag_c_fro_sq": jnp.sum(jnp.square(s / n)),
+          "diag_c_fro_sq_u": (jnp.sum(jnp.square(s)) - jnp.sum(q)) / (n * (n - 1))}
+
+
 def numerical_rank(eigvals: jax.Array, tau: float = TIC_TAU) -> jax.Array:
   """|{i : λᵢ > τ λ_max}|."""
   return jnp.sum(cutoff_mask(eigvals, tau))

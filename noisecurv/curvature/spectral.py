@@ -9,7 +9,8 @@ Each estimator runs as one `precision.float64_call` region (robust to vmap of
 enclosing jits and maps). Lanczos with full reorthogonalisation (classical
 Gram-Schmidt, twice, against the whole basis) keeps the basis orthonormal to
 working precision, so the Ritz values of the m-step tridiagonal T are those of
-exact arithmetic and no spurious copies appear. Breakdown (βⱼ ≈ 0: the Krylov
+exact arithmetic and no spurious copies appear (a second pass runs only when the
+first cancels most of the vector, the DGKS criterion). Breakdown (βⱼ ≈ 0: the Krylov
 space is invariant, e.g. for a rank-r matrix after r steps) is handled by
 setting βⱼ = 0 and restarting from a fixed pseudo-random vector orthogonal to
 the basis; T is then block diagonal and every block's eigenvalues are
@@ -31,6 +32,8 @@ Matvec = Callable[[jax.Array], jax.Array]
 
 # Relative size (in units of the matvec dtype's eps times ‖A‖) below which βⱼ counts as breakdown.
 BREAKDOWN_EPS = 100.0
+# Reorthogonalise a second time when one pass leaves less than this fraction of the norm.
+DGKS = 0.7071
 
 
 class LanczosResult(NamedTuple):
@@ -68,8 +71,12 @@ def _lanczos_f64(mv: Matvec, v0: jax.Array, num_steps: int):
   tol_rel = BREAKDOWN_EPS * float(jnp.finfo(io).eps)
 
   def orth(basis, w):
+    # Classical Gram-Schmidt, repeated only when the first pass cancelled more than
+    # half the norm (Daniel–Gragg–Kaufman–Stewart): "twice is enough" at half the reads.
+    before = jnp.linalg.norm(w)
     w = w - basis.T @ (basis @ w)
-    return w - basis.T @ (basis @ w)
+    again = jnp.linalg.norm(w) < DGKS * before
+    return jax.lax.cond(again, lambda u: u - basis.T @ (basis @ u), lambda u: u, w)
 
   def body(j, carry):
     basis, alphas, betas, v, v_prev, beta_prev, anorm = carry

@@ -21,6 +21,8 @@ layers) falls back to chunked `vmap(grad)` restricted to those leaves.
 from __future__ import annotations
 
 import dataclasses
+import itertools
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -136,32 +138,47 @@ def tapped_apply(apply_fn: Callable, taps: dict[str, Tap]):
 
 
 def patches(tap: Tap, x: jax.Array) -> jax.Array:
-  """(B, P, I) rows whose product with the reshaped kernel is the layer's output."""
+  """(B, P, I) rows whose product with the kernel reshaped to (I, O) is the layer's output.
+
+  Conv patches are strided slices of the padded input, one per kernel offset,
+  stacked in (k₁, …, kₙ, C_in) order, the row-major order of flax's kernel. Pure
+  data movement: `lax.conv_general_dilated_patches` would run a convolution with
+  a one-hot filter, I times the layer's FLOPs.
+  """
   if tap.kind == "dense":
     return x.reshape(x.shape[0], -1, x.shape[-1])
   n = len(tap.kernel_size)
-  spatial = "HWD"[:n] if n <= 3 else None
-  dn = ("N" + spatial + "C", spatial + "IO", "N" + spatial + "C")
-  p = jax.lax.conv_general_dilated_patches(
-      x, tap.kernel_size, tap.strides, tap.padding, rhs_dilation=tap.kernel_dilation,
-      dimension_numbers=dn)
-  return p.reshape(p.shape[0], -1, p.shape[-1])
+  eff = [(k - 1) * dl + 1 for k, dl in zip(tap.kernel_size, tap.kernel_dilation)]
+  if isinstance(tap.padding, str):
+    pads = jax.lax.padtype_to_pads(x.shape[1:-1], eff, tap.strides, tap.padding)
+  else:
+    pads = tap.padding
+  x = jnp.pad(x, [(0, 0)] + [tuple(p) for p in pads] + [(0, 0)])
+  out = [(x.shape[1 + i] - eff[i]) // tap.strides[i] + 1 for i in range(n)]
+  cols = []
+  for offs in itertools.product(*(range(k) for k in tap.kernel_size)):
+    idx = tuple(slice(o * dl, o * dl + (m - 1) * st + 1, st)
+                for o, dl, m, st in zip(offs, tap.kernel_dilation, out, tap.strides))
+    cols.append(x[(slice(None),) + idx + (slice(None),)])
+  p = jnp.stack(cols, axis=-2)  # (B, *out, k₁⋯kₙ, C_in)
+  return p.reshape(x.shape[0], math.prod(out), -1)
 
 
 def kernel_layout(tap: Tap, kernel_shape: tuple[int, ...]) -> Callable[[jax.Array], jax.Array]:
-  """Maps an (I, O) block in patch order back to the flax kernel layout."""
-  if tap.kind == "dense":
-    return lambda a: a.reshape(kernel_shape)
-  # conv_general_dilated_patches orders features channel-major: (C_in, *kernel_size).
-  n = len(tap.kernel_size)
-  cin, cout = kernel_shape[-2], kernel_shape[-1]
-  perm = tuple(range(1, n + 1)) + (0, n + 1)
-  return lambda a: jnp.transpose(a.reshape((cin,) + tuple(tap.kernel_size) + (cout,)), perm)
+  """Maps an (I, O) block in patch order back to the flax kernel layout (a reshape)."""
+  del tap
+  return lambda a: a.reshape(kernel_shape)
 
 
-def _layer_sums(p: jax.Array, d: jax.Array, block: int, gram_positions: int):
-  """Σₙ gₙ, Σₙ gₙ⊙gₙ (as (I, O)) and ‖gₙ‖² (B,) for gₙ = pₙᵀdₙ; p (B,P,I), d (B,P,O)."""
+def _layer_sums(p: jax.Array, d: jax.Array, block: int, gram_positions: int, block_bytes: int):
+  """Σₙ gₙ, Σₙ gₙ⊙gₙ (as (I, O)) and ‖gₙ‖² (B,) for gₙ = pₙᵀdₙ; p (B,P,I), d (B,P,O).
+
+  block ≤ 0 sizes the per-example blocks so that one block of gₙ's takes about
+  block_bytes (written and read back while it is still in cache).
+  """
   npos = p.shape[1]
+  if block <= 0:
+    block = max(1, block_bytes // (p.shape[-1] * d.shape[-1] * p.dtype.itemsize))
   s1 = jnp.einsum("bpi,bpo->io", p, d)
   if npos == 1:
     p2, d2 = p[:, 0], d[:, 0]
@@ -184,15 +201,16 @@ def _layer_sums(p: jax.Array, d: jax.Array, block: int, gram_positions: int):
 
 
 def factored_moments(apply_fn: Callable, per_example_loss: Callable, params: PyTree,
-                     xs: jax.Array, ys: jax.Array, *, chunk_size: int = 0, block: int = 8,
-                     gram_positions: int = 8) -> GradMoments:
+                     xs: jax.Array, ys: jax.Array, *, chunk_size: int = 0, block: int = 0,
+                     gram_positions: int = 8, block_bytes: int = 24 << 20) -> GradMoments:
   """`GradMoments` of per-example gradients of ℓₙ = per_example_loss(apply_fn(params, x), y)ₙ.
 
   apply_fn(params, x (B,...)) -> outputs calls flax modules (e.g. `ctx.apply` with
   its state bound); per_example_loss(outputs, y) -> (B,). The model must treat
   examples independently (eval-mode BN). chunk_size: examples per backward pass
-  (0 = all); block: examples per per-example conv block; gram_positions: convs
-  with at most this many output positions use the Gram form.
+  (0 = all); block: examples per block of per-example conv gradients (0: as many
+  as fit in block_bytes, sized per layer); gram_positions: convs with at most this
+  many output positions use the Gram form (n·P² rows instead of n blocks of I×O).
   """
   taps = discover_taps(apply_fn, params, xs[:1])
   fwd = tapped_apply(apply_fn, taps)
@@ -225,7 +243,7 @@ def factored_moments(apply_fn: Callable, per_example_loss: Callable, params: PyT
       for key, tap in taps.items():
         p = patches(tap, inputs[key])
         d = deltas[key].reshape(x.shape[0], -1, deltas[key].shape[-1])
-        s1, s2, nk = _layer_sums(p, d, block, gram_positions)
+        s1, s2, nk = _layer_sums(p, d, block, gram_positions, block_bytes)
         entry = {"kernel": (s1, s2)}
         norms = norms + nk
         if tap.has_bias:
