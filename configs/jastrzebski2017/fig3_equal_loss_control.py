@@ -14,6 +14,8 @@ Command:  python -m noisecurv.main --config configs/jastrzebski2017/fig3_equal_l
 Smoke:    python -m noisecurv.main --config configs/jastrzebski2017/fig3_equal_loss_control.py:smoke
 Sweep:    python experiments/sweep.py --config configs/jastrzebski2017/fig3_equal_loss_control.py  (grid replicates, seeds 1–2)
           reduced (GPU plan): --config …:reduced  (100 epochs)
+          cpu (reduced for a 2-core CPU): …:cpu  (Fig. 3's cpu grid: 5k examples, width 128,
+          4 η × 4 S, 60 epochs; λ_max on 2,000 examples every 400 steps)
 Runtime:  H100 ≈ 6–7 min (Fig. 3's training plus ≈ 3,000 λ_max probes); smoke: ~10 s beyond Fig. 3's
           smoke (their compiled training programs are shared).
 Headline: Spearman(η/S, λ_max at train loss ≤ 1e-3) ≤ −0.5 (spec reference: partial correlation −0.90).
@@ -36,6 +38,8 @@ def get_config(arg=None):
   c = presets.base(data="fashion_mnist", model="bn_mlp4")
   _fig3.grid(c, opts)
   c.name = "jastrzebski2017 E8b: Fig. 3 grid measured at equal training loss"
+  if opts.cpu:
+    c.name += " [cpu: reduced, Fig. 3's cpu grid]"
   c.eval.every = 5 if opts.smoke else 200
   c.eval.train_n = 64 if opts.smoke else 0
   c.checkpoint.every = 0 if opts.smoke else 10000

@@ -20,16 +20,21 @@ from noisecurv import configlib
 FMNIST_VAL = 10_000
 CIFAR_TRAIN, CIFAR_VAL = 44_800, 5_000
 SMOKE_TRAIN, SMOKE_VAL, SMOKE_TEST = 320, 64, 64
+CPU_EVAL = 2_000  # validation and test examples of the CPU variants
 SUBSTITUTE_NOTE = ("substitute: Fashion-MNIST padded to 32×32×1 (fmnist32) in place of "
                    "CIFAR-10, which is not available here")
 
 
 def options(arg, images: bool = True):
-  """Config options: smoke (CI), reduced (the GPU plan's named reduced variant), and for the
-  CNN configs data=cifar10|fmnist32 and probes (keep the curvature probes at smoke scale; CI
-  omits them there, since compiling a CNN's Hessian products dominates a smoke run)."""
+  """Config options: smoke (CI), reduced (the GPU plan's named reduced variant), cpu (the MLP
+  configs' reduced variant that fits a shared 2-core CPU in minutes), and for the CNN configs
+  data=cifar10|fmnist32 and probes (keep the curvature probes at smoke scale; CI omits them
+  there, since compiling a CNN's Hessian products dominates a smoke run)."""
   if not images:
-    return configlib.parse_arg(arg, smoke=False, reduced=False)
+    opts = configlib.parse_arg(arg, smoke=False, reduced=False, cpu=False)
+    if sum((opts.smoke, opts.reduced, opts.cpu)) > 1:
+      raise ValueError("choose at most one of smoke, reduced, cpu")
+    return opts
   opts = configlib.parse_arg(arg, smoke=False, reduced=False, data="cifar10", probes=False)
   if opts.data not in ("cifar10", "fmnist32"):
     raise ValueError(f"data={opts.data!r} not in ('cifar10', 'fmnist32')")
@@ -48,11 +53,16 @@ def base(program: str = "jastrzebski2017.train", *, data: str, model: str):
   return c
 
 
-def digits_split(c, smoke: bool) -> None:
-  """MNIST / Fashion-MNIST: 50k/10k/10k, flattened for the MLPs."""
+def digits_split(c, smoke: bool, cpu_train: int = 0) -> None:
+  """MNIST / Fashion-MNIST: 50k/10k/10k, flattened for the MLPs. cpu_train > 0 (the CPU
+  variants): the first cpu_train training examples, and 2,000 validation and test examples."""
   c.data.flatten = True
   if smoke:
     _smoke_split(c)
+  elif cpu_train:
+    c.data.n_train = cpu_train + CPU_EVAL
+    c.data.n_val = CPU_EVAL
+    c.data.n_test = CPU_EVAL
   else:
     c.data.n_val = FMNIST_VAL
 

@@ -1,6 +1,7 @@
 """jastrzebski2017: the experiments to run, the figures to draw and the claims to check.
 
     python -m noisecurv.reproduce --paper jastrzebski2017 --scale smoke|paper
+    python -m noisecurv.papers.jastrzebski2017.cpu_scale          (the cpu scale)
 
 Scales. smoke: every config's smoke mode (CI); the CNN configs are represented by their base
 run only (one setting each, tiny widths, stand-in data without the files), so their claims
@@ -10,10 +11,14 @@ CIFAR-10 experiments on their named substitute, Fashion-MNIST padded to 32×32×
 (`data=fmnist32,reduced`), because CIFAR-10 is not available here. The paper-scale sweeps are
 run by experiments/gpu/jastrzebski2017.sh; the figures read their finished trials, so the
 final call is `--scale paper --no_run` (without it, the CNN experiments' base configs would be
-run on top of their sweeps).
+run on top of their sweeps). cpu: what fits a shared 2-core CPU, reduced and named so (the
+theory checks at full size; Fig. 3, E8b and Fig. 6 with their configs' `cpu` option), run by
+`cpu_scale`; the claims on those experiments are checked at this scale too.
 """
 
 from __future__ import annotations
+
+import dataclasses
 
 from noisecurv.papers.jastrzebski2017 import report_curves as rc
 from noisecurv.papers.jastrzebski2017 import report_grids, report_theory
@@ -28,13 +33,15 @@ CNN = ("fig1", "fig2_resnet", "fig2_vgg", "fig4_endpoints", "fig4_resnet", "fig5
        "tab1", "tab1_tune", "step_swap")
 
 EXPERIMENTS = (
-    *(Experiment(CONFIGS[k], {"smoke": "smoke", "paper": None}) for k in THEORY),
-    Experiment(CONFIGS["fig3"], {"smoke": "smoke", "paper": "reduced"},
-               note="paper: 100 of the 300 epochs (GPU budget)"),
-    Experiment(CONFIGS["fig3_equal_loss"], {"smoke": "smoke", "paper": "reduced"},
-               note="paper: 100 of the 300 epochs (GPU budget)"),
-    Experiment(CONFIGS["fig6"], {"smoke": "smoke", "paper": "reduced"}, sweep=True,
-               note="paper: a 10k training subset, as the spec's reference run (GPU budget)"),
+    *(Experiment(CONFIGS[k], {"smoke": "smoke", "paper": None, "cpu": None}) for k in THEORY),
+    Experiment(CONFIGS["fig3"], {"smoke": "smoke", "paper": "reduced", "cpu": "cpu"},
+               note="paper: 100 of the 300 epochs (GPU budget); cpu: 5k examples, width 128, "
+                    "4 η × 4 S, 60 epochs"),
+    Experiment(CONFIGS["fig3_equal_loss"], {"smoke": "smoke", "paper": "reduced", "cpu": "cpu"},
+               note="paper: 100 of the 300 epochs (GPU budget); cpu: as Fig. 3's cpu grid"),
+    Experiment(CONFIGS["fig6"], {"smoke": "smoke", "paper": "reduced", "cpu": "cpu"}, sweep=True,
+               note="paper: a 10k training subset, as the spec's reference run (GPU budget); "
+                    "cpu: 2k examples, 4 η × 3 S × 2 μ, 100 epochs"),
     *(Experiment(CONFIGS[k], {"smoke": "smoke", "paper": SUBST}, note=CNN_NOTE) for k in CNN),
 )
 
@@ -137,6 +144,20 @@ CLAIMS = (
           scales=("smoke",), figure="Fig. 4: interpolations"),
 )
 
+# The cpu scale (cpu_scale.py) runs the theory checks, Fig. 3, E8b and Fig. 6: their figures and
+# the claims meaningful at paper scale are checked there too.
+CPU_FIGURES = ("E0", "Fig. 3", "E8b", "Fig. 6")
+CPU_CLAIMS = ("E0", "E3:", "E7:", "E8b:")
+
+
+def _cpu(item, prefixes):
+  ok = item.name.startswith(prefixes) and "paper" in item.scales
+  return dataclasses.replace(item, scales=(*item.scales, "cpu")) if ok else item
+
+
+FIGURES = tuple(_cpu(f, CPU_FIGURES) for f in FIGURES)
+CLAIMS = tuple(_cpu(c, CPU_CLAIMS) for c in CLAIMS)
+
 PAPER = Paper(
     key="jastrzebski2017",
     title="Jastrzębski et al. (2017): Three factors influencing minima in SGD",
@@ -147,5 +168,7 @@ PAPER = Paper(
            "Fashion-MNIST/MNIST at the GPU plan's reduced scale; the CIFAR-10 experiments "
            "(Fig. 1, 2, 4, 5, Table 1, E8a) on the fmnist32 substitute (Fashion-MNIST padded "
            "to 32×32×1), reduced, since CIFAR-10 is not available here. Smoke scale checks "
-           "the theory and the pipelines only."),
+           "the theory and the pipelines only. The cpu scale (a shared 2-core CPU) runs the "
+           "theory checks at full size and Fig. 3, E8b and Fig. 6 reduced (fewer examples, "
+           "smaller grids, fewer epochs)."),
 )
