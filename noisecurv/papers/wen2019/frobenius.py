@@ -25,22 +25,17 @@ from noisecurv.registry import PROBES
 
 
 def frobenius_stats(g: jax.Array) -> dict[str, jax.Array]:
-  """Plain and U-statistic ‖C‖_F, ‖diag C‖_F and their ratios from G (n, d); Tr C too."""
-  n = g.shape[0]
-  with cv.highest():
-    k = g @ g.T
-  k2 = jnp.sum(k * k)
-  kd2 = jnp.sum(jnp.square(jnp.diag(k)))
-  g2 = g * g
-  s = jnp.sum(g2, axis=0)
-  q = jnp.sum(g2 * g2, axis=0)
-  pairs = n * (n - 1)
-  fro_c = jnp.sqrt(k2) / n
-  fro_d = jnp.sqrt(jnp.sum(jnp.square(s / n)))
-  fro_c_u = jnp.sqrt(jnp.maximum((k2 - kd2) / pairs, 0.0))
-  fro_d_u = jnp.sqrt(jnp.maximum((jnp.sum(s * s) - jnp.sum(q)) / pairs, 0.0))
+  """Plain and U-statistic ‖C‖_F, ‖diag C‖_F and their ratios from G (n, d); Tr C too.
+
+  The squared norms come from the shared kernel `curvature.second_moment_norms` (n×n Gram)."""
+  sq = cv.second_moment_norms(g)
+  fro_c, fro_d = jnp.sqrt(sq["c_fro_sq"]), jnp.sqrt(sq["diag_c_fro_sq"])
+  # U-statistics can dip below 0 by sampling error when n is tiny; clip before the root.
+  fro_c_u = jnp.sqrt(jnp.maximum(sq["c_fro_sq_u"], 0.0))
+  fro_d_u = jnp.sqrt(jnp.maximum(sq["diag_c_fro_sq_u"], 0.0))
   return {"fro_c": fro_c, "fro_diag_c": fro_d, "ratio": fro_c / fro_d, "fro_c_u": fro_c_u,
-          "fro_diag_c_u": fro_d_u, "ratio_u": fro_c_u / fro_d_u, "tr_c": jnp.trace(k) / n}
+          "fro_diag_c_u": fro_d_u, "ratio_u": fro_c_u / fro_d_u,
+          "tr_c": jnp.sum(jnp.square(g)) / g.shape[0]}
 
 
 def hessian_traces(hvp_flat, g: jax.Array, key: jax.Array, num_probes: int
