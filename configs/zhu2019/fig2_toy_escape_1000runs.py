@@ -21,4 +21,5 @@ def get_config(arg=None):
   c.figure = False
   c.seed = 1000  # independent of fig2_toy_escape's 100 runs
   c.experiment.n_runs = 200 if opts.smoke else 1000
+  c.experiment.chunk_runs = 100 if not opts.smoke else 10  # smoke shares fig2_toy_escape's compile
   return c

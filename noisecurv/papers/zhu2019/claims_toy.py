@@ -124,12 +124,25 @@ def escape_tr_h_sigma(res) -> Measured:
 
 
 def escape_spreads(res) -> Measured:
-  arr = _escape_arrays(res)
-  sp = {d: toy.spread_ratio(arr[f"trajectory_{d}"]) for d in TR_H_SIGMA}
+  """Median over the saved trajectories (run 0 of every chunk) of the per-run spread ratio.
+
+  One trajectory is not a robust statistic: a kick that briefly crosses the basin boundary puts
+  points on the flat branch, H and u₁ rotate, and GLD 1st eigvec(H) picks up a (1, −1) offset that
+  then decays at 0.9 per step; such a run's ratio is 3–20 instead of 10²–10³ (40 seeds: 22% below
+  10, median 67).
+  """
+  run = res.run(rd.ESCAPE)
+  chunks = range(int(run.config["experiment"]["n_runs"]) // int(
+      run.config["experiment"]["chunk_runs"]))
+  arrs = [run.arrays("escape", c) for c in chunks]
+  sp = {d: float(np.nanmedian([toy.spread_ratio(a[f"trajectory_{d}"]) for a in arrs]))
+        for d in TR_H_SIGMA}
   ok = (sp["gld_const"] < 0.7 and sp["gld_diag"] < 0.7 and sp["gld_leading"] > 1
         and sp["gld_hessian"] > 1 and sp["gld_first_eig"] > 10)
+  run0 = toy.spread_ratio(arrs[0]["trajectory_gld_first_eig"])
   return Measured(", ".join(f"{d} {v:.3g}" for d, v in sp.items()), ok,
-                  "std along (1, 1) / std along (1, −1) in the sharp basin (run 0)")
+                  f"median over {len(arrs)} runs of std along (1, 1) / std along (1, −1) in the "
+                  f"sharp basin (1st eig, run 0 alone: {run0:.3g})")
 
 
 # -- E3 -------------------------------------------------------------------------------------------
@@ -174,8 +187,17 @@ def one_hidden_small(res) -> Measured:
 def one_hidden_prop2(res) -> Measured:
   m, widths = _widths(res)
   lo = min(float(np.nanmin(m[f"h{h}/prop2_min_weight"].values)) for h in widths)
-  return Measured(lo, lo >= -1e-6, "min over examples, epochs, widths of (r² − δ²)/δ²; "
-                  "F − δ²H = Jᵀdiag(r² − δ²)J/N")
+  # F − δ²H = Jᵀdiag(r² − δ²)J/N ⪰ min(r² − δ²)·JᵀJ/N = min(r² − δ²)·H, so
+  # λ_min(F − δ²H)/‖H‖ ≥ min(r² − δ²) = lo·δ²; the spec's pass is λ_min ≥ −1e-6·‖H‖. (In exact
+  # arithmetic lo ≥ 0; float32's 1 − δ is off by ≤ 3e-8, i.e. lo ≥ −6e-5.)
+  delta = _one_hidden_delta(res)
+  bound = lo * delta**2
+  return Measured(bound, bound >= -1e-6, f"lower bound of λ_min(F − δ²H)/‖H‖ over epochs and "
+                  f"widths = min (r² − δ²) (min (r² − δ²)/δ² = {lo:.3g}, δ = {delta:g})")
+
+
+def _one_hidden_delta(res) -> float:
+  return float(res.run(rd.ONE_HIDDEN).config["model"]["delta"])
 
 
 # -- E12 ------------------------------------------------------------------------------------------
