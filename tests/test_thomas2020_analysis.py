@@ -8,6 +8,7 @@ from scipy import stats as sps
 
 from noisecurv import configlib
 from noisecurv.papers.thomas2020 import figstats, setups, stats
+from noisecurv.papers.thomas2020.shards import canonical_names
 
 
 def test_correlations_match_numpy_and_scipy():
@@ -97,8 +98,14 @@ def test_every_tier_builds_valid_configs_and_filters():
   with pytest.raises(ValueError, match="no shard"):
     setups.select(full, dataset="imagenet")
   fig3 = setups.fig3_shards("paper")
-  assert fig3["noise"].runs.label_noise == setups.FIG3_LEVELS and fig3["noise"].runs.repeats == 3
+  levels = [n for n in fig3 if setups.is_level(n)]
+  assert levels == [f"c{10 * i}" for i in range(11)]
+  assert [fig3[n].data.label_noise for n in levels] == [*setups.FIG3_LEVELS[:-1], 1999 / 2000]
+  assert all(fig3[n].model.hidden == (70,) and fig3[n].runs.repeats == 3 for n in levels)
   assert fig3["h25"].model.hidden == (25,) and fig3["h25"].data.n_train == 2000
+  # The clean level is the h70 run: one directory for both names; every other level its own.
+  canon = canonical_names(fig3)
+  assert canon["c0"] == "h70" and canon["c10"] == "c10" and canon["h70"] == "h70"
 
 
 def test_suite_digest_follows_shard_content_and_arguments():
@@ -107,6 +114,9 @@ def test_suite_digest_follows_shard_content_and_arguments():
   assert a.experiment.tier == "smoke" and b.experiment.shards == ("digits-mlp-n600",)
   assert a.experiment.digest != b.experiment.digest
   c = setups.suite_from_arg("tier=fmnist", "fig3", "paper", kind="noise")
-  assert c.experiment.shards == ("noise",)
-  labels = setups.shard_labels("fig3", "fmnist", "noise")
+  assert c.experiment.shards == tuple(f"c{10 * i}" for i in range(11))
+  w = setups.suite_from_arg("tier=fmnist,h=25", "fig3", "paper", kind="widths")
+  assert w.experiment.shards == ("h25",)
+  labels = setups.shard_labels("fig3", "fmnist", "c50")
   assert labels["substitute"] and labels["width"] == 70 and labels["dataset"] == "fashion_mnist"
+  assert labels["label_noise"] and not setups.shard_labels("fig3", "fmnist", "h70")["label_noise"]

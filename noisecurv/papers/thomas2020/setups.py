@@ -9,8 +9,11 @@ A *family* maps a tier to named *shards*, each one `train` config (one compiled 
 size, its learning rates or seeds or corruption levels vmapped as runs):
 
 * `grid` (Figs. 1, 2, 4, 5): one shard per (dataset, architecture, N); runs = lr × batch size.
-* `fig3` (Figs. 3, 6): one shard per hidden width h (seeds as runs) and one `noise` shard
-  (h = 70; corruption level × seed as runs).
+* `fig3` (Figs. 3, 6): one shard per hidden width h (`h<width>`, seeds as runs) and one per
+  label-corruption level c (`c<percent>`, h = 70, seeds as runs). The levels are separate
+  shards, not vmapped runs (`runs.label_noise`): the engine's evaluator maps the per-run label
+  axis over the test split's labels as well and fails (see docs/reproductions/thomas2020.md).
+  The clean level `c0` is the `h70` shard's configuration, so both names share one run.
 
 Tiers say how much of the paper's grid runs; everything below paper scale is named reduced.
 """
@@ -160,8 +163,9 @@ class Fig3Tier:
 
 
 FIG3_TIERS = {
-    # The smoke noise shard shares its width with a width shard: one compiled probe serves both.
-    "smoke": Fig3Tier("svhn", (8, 32), (0.0, 0.5, 1.0), seeds=1, steps=400, n_train=256,
+    # The smoke noise shards share their width with a width shard (c0 is h32's run), and only
+    # two levels: every level is a compiled program of its own (the data config differs).
+    "smoke": Fig3Tier("svhn", (8, 32), (0.0, 1.0), seeds=1, steps=400, n_train=256,
                       n_test_probe=200, batch_size=64, lr=2e-2, standin=True, log_every=100,
                       evals=2, noise_width=32,
                       reduced="CI pipeline check on an SVHN-format stand-in, 256 examples"),
@@ -175,18 +179,22 @@ FIG3_TIERS = {
 }
 
 
-def fig3_shard(tier: str, width: int, levels: tuple[float, ...] = ()) -> ml_collections.ConfigDict:
-  """An SVHN-2k MLP 49→h→10 (App. B.3): seeds (and corruption levels, if given) as runs."""
+def fig3_shard(tier: str, width: int, level: float = 0.0) -> ml_collections.ConfigDict:
+  """An SVHN-2k MLP 49→h→10 (App. B.3), a fraction `level` of its training labels redrawn
+  uniformly (test labels clean, spec §6.17); seeds as runs."""
   t = FIG3_TIERS[tier]
   c = configlib.base(data=t.dataset, model="mlp")
-  c.name = f"thomas2020 fig3 {tier}: {t.dataset} h={width}" + (" label noise" if levels else "")
+  c.name = f"thomas2020 fig3 {tier}: {t.dataset} h={width}" + (f" c={level:g}" if level else "")
   data_section(c, t.dataset, t.n_train, standin=t.standin)
+  # c = 1 redraws N − 1 of the N labels: with every label redrawn the engine's evaluation of the
+  # (then empty) clean-label split divides by zero. One example in 2,000 changes nothing: a
+  # redrawn label keeps its value with probability 1/10 anyway.
+  c.data.label_noise = float(min(level, (t.n_train - 1) / t.n_train))
   c.model.hidden = (width,)
   c.optimizer.lr = t.lr
   c.optimizer.momentum = 0.9  # App. B.3 gives only lr and batch; momentum as in B.2
   c.runs.repeats = t.seeds
-  c.runs.label_noise = tuple(levels)
-  c.runs.probe_chunk = 3  # 33 dense-probe runs at once would hold ~20 GB of d×d matrices
+  c.runs.probe_chunk = 3  # dense-probe runs at once hold d×d matrices: a few at a time
   c.train.batch_size = t.batch_size
   c.train.steps = t.steps
   c.train.log_every = t.log_every
@@ -201,8 +209,16 @@ def fig3_shard(tier: str, width: int, levels: tuple[float, ...] = ()) -> ml_coll
 def fig3_shards(tier: str) -> dict[str, ml_collections.ConfigDict]:
   t = FIG3_TIERS[tier]
   out = {f"h{w}": fig3_shard(tier, w) for w in t.widths}
-  out["noise"] = fig3_shard(tier, t.noise_width, t.levels)
+  out.update({level_name(c): fig3_shard(tier, t.noise_width, c) for c in t.levels})
   return out
+
+
+def level_name(level: float) -> str:
+  return f"c{round(100 * level)}"
+
+
+def is_level(name: str) -> bool:
+  return name[:1] == "c" and name[1:].isdigit()
 
 
 FAMILIES = {"grid": (grid_shards, GRID_TIERS), "fig3": (fig3_shards, FIG3_TIERS)}
@@ -263,8 +279,8 @@ def shard_labels(family: str, tier: str, name: str) -> dict:
     t = FIG3_TIERS[tier]
     ds = t.dataset
     out = dict(dataset=ds, arch="mlp", n_train=t.n_train,
-               width=t.noise_width if name == "noise" else int(name[1:]),
-               label_noise=name == "noise")
+               width=t.noise_width if is_level(name) else int(name[1:]),
+               label_noise=is_level(name))
   out["substitute"] = ds in SUBSTITUTE
   out["reduced"] = tier_note(family, tier)
   return out
@@ -275,15 +291,15 @@ def suite_from_arg(arg: str | None, family: str, default_tier: str, figure: str 
   """The suite config of a config file's argument: `smoke`, `tier=<name>`, and shard filters
   `dataset=`, `arch=`, `n=` (grid) or `h=` (fig3) to run part of a tier (e.g. one GPU command).
 
-  kind 'widths' keeps the fig3 width shards, 'noise' the label-noise shard.
+  kind 'widths' keeps the fig3 width shards, 'noise' the label-corruption shards.
   """
   opts = configlib.parse_arg(arg, smoke=False, tier=default_tier, dataset="", arch="", n=0, h=0)
   tier = "smoke" if opts.smoke else opts.tier
   shards = shards_of(family, tier)
   if kind == "widths":
-    shards = {k: v for k, v in shards.items() if k != "noise"}
+    shards = {k: v for k, v in shards.items() if not is_level(k)}
   elif kind == "noise":
-    shards = {k: v for k, v in shards.items() if k == "noise"}
+    shards = {k: v for k, v in shards.items() if is_level(k)}
   filters = dict(dataset=opts.dataset, arch=opts.arch, n=str(opts.n or ""), h=str(opts.h or ""))
   names = select(shards, **filters) if any(filters.values()) else tuple(shards)
   return suite_config(family, tier, names, figure)
