@@ -66,12 +66,14 @@ def references(model, params, state, x, y):
     logits = lambda t, xx: model.apply_policy(unravel(t), s64, xx, "eval")
     per = lambda t, xx: -jnp.take_along_axis(jax.nn.log_softmax(logits(t, xx), -1),
                                              ys[:, None], 1)[:, 0]
-    h = np.asarray(jax.hessian(lambda t: jnp.mean(per(t, xs)))(flat))
-    jac = np.asarray(jax.jacobian(lambda t: logits(t, xs))(flat))
+    # Each route jitted once (op-by-op dispatch of the loop would dominate the test's time).
+    h = np.asarray(jax.jit(jax.hessian(lambda t: jnp.mean(per(t, xs))))(flat))
+    jac = np.asarray(jax.jit(jax.jacobian(lambda t: logits(t, xs)))(flat))
     pr = np.asarray(jax.nn.softmax(logits(flat, xs), -1))
-    grads = np.stack([np.asarray(jax.grad(lambda t, i=i: per(t, xs)[i])(flat)) for i in range(M)])
-    gx = np.asarray(jax.grad(lambda xx: jnp.sum(per(flat, xx)))(xs))
-    jx = np.asarray(jax.jacobian(lambda xx: jax.nn.softmax(logits(flat, xx), -1))(xs))
+    grad_i = jax.jit(jax.grad(lambda t, i: per(t, xs)[i]))
+    grads = np.stack([np.asarray(grad_i(flat, i)) for i in range(M)])
+    gx = np.asarray(jax.jit(jax.grad(lambda xx: jnp.sum(per(flat, xx))))(xs))
+    jx = np.asarray(jax.jit(jax.jacobian(lambda xx: jax.nn.softmax(logits(flat, xx), -1)))(xs))
   f = sum(jac[i].T @ (np.diag(pr[i]) - np.outer(pr[i], pr[i])) @ jac[i] for i in range(M)) / M
   c = grads.T @ grads / M
   sens_jac = np.mean([np.linalg.norm(jx[i, :, i, :]) for i in range(M)])

@@ -163,11 +163,11 @@ class Fig3Tier:
 
 
 FIG3_TIERS = {
-    # The smoke noise shards share their width with a width shard (c0 is h32's run), and only
-    # two levels: every level is a compiled program of its own (the data config differs).
-    "smoke": Fig3Tier("svhn", (8, 32), (0.0, 1.0), seeds=1, steps=400, n_train=256,
+    # CI's budget allows two shards (each compiles its own training step and probe): one width,
+    # and the corruption levels 0 (that width's run) and 1.
+    "smoke": Fig3Tier("svhn", (16,), (0.0, 1.0), seeds=1, steps=400, n_train=256,
                       n_test_probe=200, batch_size=64, lr=2e-2, standin=True, log_every=100,
-                      evals=2, noise_width=32,
+                      evals=2, noise_width=16,
                       reduced="CI pipeline check on an SVHN-format stand-in, 256 examples"),
     "paper": Fig3Tier("svhn", FIG3_WIDTHS, FIG3_LEVELS, seeds=3, steps=150_000, n_train=2000,
                       n_test_probe=5000),
