@@ -31,8 +31,8 @@ def get_config(arg=None):
   e.endpoint_arg = arg or ""
   e.pairs = PAIRS
   e.seeds = 3
-  if opts.smoke:
-    e.pairs = PAIRS[:1]
+  if opts.smoke:  # pair (b): both endpoints at S = 4, sharing the base run's compiled programs
+    e.pairs = PAIRS[1:]
     e.seeds = 1
     e.num_alphas = 7
     e.recal_batches = 2

@@ -8,7 +8,7 @@ at 2ŵ it is 0.93.
 Command:  python -m noisecurv.main --config configs/jastrzebski2017/theory_cov_vs_hessian.py
 Smoke:    python -m noisecurv.main --config configs/jastrzebski2017/theory_cov_vs_hessian.py:smoke
 Sweep:    python experiments/sweep.py --config configs/jastrzebski2017/theory_cov_vs_hessian.py  (offset ‖δ‖ ∈ {0.5, 1, 2})
-Runtime:  about 20 s on a 2-core CPU (smoke: N ∈ {2,000, 20,000}, seconds).
+Runtime:  about 20 s on a 2-core CPU (smoke: N ∈ {10,000, 20,000}, seconds).
 Headline: gap 0.068 (N = 10⁴) and 0.021 (N = 10⁵) at ŵ; 0.22 at ŵ + δ.
 """
 
@@ -21,7 +21,7 @@ def get_config(arg=None):
   c.name = "jastrzebski2017 E0e: covariance vs Hessian"
   c.figure = False
   if opts.smoke:
-    c.experiment.sizes = (2000, 20000)
+    c.experiment.sizes = (10000, 20000)
   return c
 
 

@@ -22,6 +22,7 @@ def get_config(arg=None):
   c.figure = False
   if opts.smoke:
     c.experiment.n_batches = 10000
+    c.experiment.batch_sizes = (5, 50)  # 4 compiled samplers instead of 6
   return c
 
 
