@@ -120,3 +120,16 @@ def test_suite_digest_follows_shard_content_and_arguments():
   labels = setups.shard_labels("fig3", "fmnist", "c50")
   assert labels["substitute"] and labels["width"] == 70 and labels["dataset"] == "fashion_mnist"
   assert labels["label_noise"] and not setups.shard_labels("fig3", "fmnist", "h70")["label_noise"]
+
+
+def test_reduced_paper_reads_the_named_tier_only():
+  from noisecurv.papers.thomas2020 import reduced
+
+  p = reduced.reduced_paper("cpu", ("fig3",))
+  assert [e.args for e in p.experiments] == [{"paper": "tier=cpu"}] * 3
+  assert {f.name for f in p.figures} == {"fig3", "fig6"}
+  assert p.claims and all(c.figure in ("fig3", "fig6") for c in p.claims)
+  assert "REDUCED" in p.title and "Fashion-MNIST" in p.notes
+  assert len(reduced.reduced_paper("cpu").experiments) == 8  # grid and fig3 both have `cpu`
+  with pytest.raises(ValueError, match="not defined"):
+    reduced.reduced_paper("fmnist", ("grid",))

@@ -8,7 +8,9 @@ within a factor 2 of the gap for every h ≥ 25, closer to it than the AIC = d/N
 
 SVHN files are not available here: `tier=fmnist` runs the same experiment on Fashion-MNIST-2k
 as a SUBSTITUTE (named so in the report); `tier=paper750k` uses §5.5's 750k steps instead of
-App. B.3's 150k. Shards (one per width, seeds as vmapped runs) are shared with fig6.
+App. B.3's 150k; `tier=cpu` is a REDUCED run for a shared 2-core CPU (Fashion-MNIST-2k,
+widths {10, 20, 40}, 2 seeds, 20k steps, 1k test subset). Shards (one per width, seeds as
+vmapped runs) are shared with fig6.
 
 Command:  python -m noisecurv.main --config configs/thomas2020/fig3a_svhn2k_hidden_size.py
 Smoke:    python -m noisecurv.main --config configs/thomas2020/fig3a_svhn2k_hidden_size.py:smoke

@@ -6,7 +6,8 @@ level is Fig. 3a's h = 70 run), 150k steps: the
 gap and the TIC both rise with c (Spearman ≥ 0.9), Pearson(TIC, gap) ≥ 0.9, and the TIC is the
 closest of {TIC, AIC = 2.105, sensitivity/N} to the gap (mean |log(est/gap)|).
 
-SVHN files are not available here: `tier=fmnist` is the Fashion-MNIST-2k SUBSTITUTE.
+SVHN files are not available here: `tier=fmnist` is the Fashion-MNIST-2k SUBSTITUTE; `tier=cpu`
+is a REDUCED substitute run for a 2-core CPU (h = 20, c ∈ {0, 0.5, 1}, 2 seeds, 20k steps).
 
 Command:  python -m noisecurv.main --config configs/thomas2020/fig3b_svhn2k_label_noise.py
 Smoke:    python -m noisecurv.main --config configs/thomas2020/fig3b_svhn2k_label_noise.py:smoke

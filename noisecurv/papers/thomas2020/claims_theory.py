@@ -183,8 +183,8 @@ def theory_claims() -> list[Claim]:
       Claim("P4: SG limit = eq. (13)", "rel. err < 1e-8", _limit("prop4")),
       Claim("P5: Polyak limit = eq. (14)", "0.0961660 / 0.0865000 / 0.0759032", _limit("prop5")),
       Claim("A.2.3: small-α limits", "within 1% at α = 1e-5", _limit("small")),
-      Claim("P4 outside its hypothesis (M, S not commuting with H)",
-            "spec: expected to fail", _limit("outside")),
+      Claim("P4 beyond its hypothesis: eq. (13) still exact when M, S do not commute with H",
+            "not claimed (spec §3.1 expected a failure)", _limit("outside")),
   ]
 
 

@@ -169,6 +169,12 @@ FIG3_TIERS = {
                       n_test_probe=200, batch_size=64, lr=2e-2, standin=True, log_every=100,
                       evals=2, noise_width=16,
                       reduced="CI pipeline check on an SVHN-format stand-in, 256 examples"),
+    # Fits a shared 2-core CPU in two ~10-minute commands (widths; levels).
+    "cpu": Fig3Tier("fashion_mnist", (10, 20, 40), (0.0, 0.5, 1.0), seeds=2, steps=20_000,
+                    n_train=2000, n_test_probe=1000, noise_width=20,
+                    reduced="Fashion-MNIST-2k substitute for SVHN-2k; widths {10, 20, 40}, "
+                            "c ∈ {0, 0.5, 1} at h = 20, 2 seeds, 20k steps (paper 150k), "
+                            "1k test subset (paper 5k)"),
     "paper": Fig3Tier("svhn", FIG3_WIDTHS, FIG3_LEVELS, seeds=3, steps=150_000, n_train=2000,
                       n_test_probe=5000),
     "fmnist": Fig3Tier("fashion_mnist", FIG3_WIDTHS, FIG3_LEVELS, seeds=3, steps=150_000,
