@@ -112,6 +112,7 @@ def main(argv=None) -> int:
   for name, kind, batch, extra in todo:
     rows.append((name, kind, time_kind(kind, batch, extra, args.steps, args.repeats,
                                        args.n_train)))
+    print(f"  timed {name}: {1e3 * rows[-1][2]:.3f} ms/step", file=sys.stderr, flush=True)
   sgd = dict((r[0], r[2]) for r in rows)["SGD (m=20)"]
   gd = dict((r[0], r[2]) for r in rows)["GD"]
   print(f"{'dynamic':<20} | {'kind':<18} | {'ms/step':>8} | {'/ SGD step':>10} | {'/ GD step':>9}")
