@@ -97,7 +97,8 @@ def appb(res, out):
   fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4))
   st = a["stationary"]
   names = ("C = √A", "C = √diag A", "C = I")
-  ax1.boxplot([st[:, i] for i in range(3)], labels=names)
+  ax1.boxplot([st[:, i] for i in range(3)])
+  ax1.set_xticks([1, 2, 3], names)
   ax1.set_ylabel("H²(π_S, π_S') at t → ∞")
   ax2.plot(a["lams"], np.median(a["scaling"], axis=0), "o-")
   ax2.set_xscale("log")
