@@ -98,7 +98,7 @@ def fig5(res, out):
   s2, trs = d.series("sgd", "noise/tr_h_sigma")
   _, tri = d.series("sgd", "noise/tr_h_sigma_iso")
   c.plot(s2, trs, label="Tr(H_tΣ_t)")
-  c.plot(s2, tri, ":", label="Tr(H_tΣ̄_t)")
+  c.plot(s2, tri, ":", label=r"Tr$(H_t\bar\Sigma_t)$")
   c.set_yscale("log")
   c.set_xlabel("iteration")
   c.legend(fontsize=7)

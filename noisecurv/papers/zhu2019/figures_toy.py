@@ -133,7 +133,7 @@ def one_hidden(res, out):
     s, v = m[f"h{h}/tr_h_sigma"].run(0)
     _, iso = m[f"h{h}/tr_h_sigma_iso"].run(0)
     ax.plot(s, v, "-", color=f"C{i}", label=f"h = {h}: Tr(HΣ)")
-    ax.plot(s, iso, ":", color=f"C{i}", label=f"h = {h}: Tr(HΣ̄)")
+    ax.plot(s, iso, ":", color=f"C{i}", label=f"h = {h}: " + r"Tr$(H\bar\Sigma)$")
     rows += [(h, int(a), float(b), float(c)) for a, b, c in zip(s, v, iso)]
   ax.set_yscale("log")
   ax.set_xlabel("epoch")
@@ -174,7 +174,7 @@ def theory(res, out):
     rows += [(f"prop1_d{d}", float(n), float(r), prop1_ratio(n, float(d)))
              for n, r in zip(v["dims"], v["ratios"])]
   b.set_xlabel("D")
-  b.set_ylabel("Tr(HΣ)/Tr(HΣ̄)")
+  b.set_ylabel(r"Tr$(H\Sigma)$/Tr$(H\bar\Sigma)$")
   b.legend(fontsize=7)
   b.set_title("Prop. 1 (dotted: D^{2d−1})")
   arr = res.run(rd.APPENDIX_B).arrays("surface", 0)
