@@ -6,7 +6,7 @@ heavy-ball momentum 0.9 at a constant step size, no weight decay. The five archi
 model presets `logreg`, `mlp70`, `big_mlp`, `cnn`, `cnn_bn`.
 
 A *family* maps a tier to named *shards*, each one `train` config (one compiled program per batch
-size, its learning rates or seeds or corruption levels vmapped as runs):
+size, its learning rates or seeds vmapped as runs):
 
 * `grid` (Figs. 1, 2, 4, 5): one shard per (dataset, architecture, N); runs = lr × batch size.
 * `fig3` (Figs. 3, 6): one shard per hidden width h (`h<width>`, seeds as runs) and one per
