@@ -85,6 +85,9 @@ def test_every_tier_builds_valid_configs_and_filters():
       shards = build(tier)
       for cfg in shards.values():
         configlib.validate(cfg)
+        # the engine requires evaluation and probe periods to be multiples of log_every
+        periods = [cfg.eval.every] + [p.every for p in cfg.probes.values()]
+        assert all(e % cfg.train.log_every == 0 for e in periods), (family, tier)
       assert setups.suite_config(family, tier).experiment.shards == tuple(shards)
   full = setups.grid_shards("full")
   assert len(full) == 3 * 5 * 5  # datasets × archs × sizes; lr × batch are runs: 450 runs

@@ -134,13 +134,16 @@ def fig5(res, out):
 
 def _curves(ax, table, xkey, scale_sens):
   x = np.asarray([e[xkey] for e in table], float)
+  lows = []
   for key, label in (("gap", "gap"), ("tic", "TIC"), ("aic", "AIC = d/N"),
                      ("sens_over_n", f"sensitivity/N × {scale_sens:.3g}")):
     m = np.asarray([e[key] for e in table], float)  # (n, 3): mean, lo, hi
     f = scale_sens if key == "sens_over_n" else 1.0
     ax.plot(x, f * m[:, 0], marker="o", label=label)
     ax.fill_between(x, f * m[:, 1], f * m[:, 2], alpha=0.2)
-  ax.set_yscale("log")
+    lows.append(np.nanmin(f * m[:, 1]) if m.size else np.nan)
+  # a negative gap (test loss below a corrupted train loss) cannot go on a log axis
+  ax.set_yscale("log" if np.all(np.asarray(lows) > 0) else "linear")
   ax.legend(fontsize=7)
 
 

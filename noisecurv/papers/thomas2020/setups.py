@@ -89,6 +89,7 @@ class GridTier:
   standin: bool = False
   log_every: int = 1000
   reduced: str = ""  # what is below paper scale ('' for the paper's grid)
+  mlp_hidden: tuple[int, ...] = ()  # a narrower `mlp` than the paper's 70 (CPU tiers)
 
 
 GRID_TIERS = {
@@ -99,6 +100,13 @@ GRID_TIERS = {
     "cpu": GridTier(("mnist", "fashion_mnist"), ("logreg", "mlp"), (5000, 20000), (1e-2, 1e-3),
                     (64,), steps=75_000, probes=4, n_test_probe=2000, n_train_probe=2000,
                     reduced="2 archs, 2 datasets, 2 lrs, B 64, N {5k, 20k}, 75k steps, 2k test"),
+    # One ~10-minute command on a shared 2-core CPU: 4 shards, 12 runs.
+    "cpu_small": GridTier(("mnist", "fashion_mnist"), ("mlp",), (1000, 5000),
+                          (1e-2, 5e-3, 1e-3), (64,), steps=10_000, probes=2, n_test_probe=1000,
+                          n_train_probe=1000, mlp_hidden=(32,), log_every=1000,
+                          reduced="MNIST + Fashion-MNIST substitute, mlp 49→32→10 only, "
+                                  "N {1k, 5k}, B 64, 10k steps (paper 750k), 1k test and "
+                                  "train subsets (paper 5k, all N)"),
     "gpu_reduced": GridTier(("mnist", "fashion_mnist"), ARCHS, (5000, 50000), (1e-2, 5e-3, 1e-3),
                             (64,), steps=30_000, probes=3, n_test_probe=5000, n_train_probe=5000,
                             reduced="MNIST + Fashion-MNIST substitute, B 64, N {5k, 50k}, "
@@ -117,6 +125,8 @@ def grid_shard(tier: str, dataset: str, arch: str, n_train: int) -> ml_collectio
   data_section(c, dataset, n_train, standin=t.standin)
   if t.smoke_widths and arch in SMOKE_MODEL:
     c.model.update(SMOKE_MODEL[arch])
+  if t.mlp_hidden and arch == "mlp":
+    c.model.hidden = t.mlp_hidden
   c.optimizer.lr = t.lrs[0]
   c.optimizer.momentum = 0.9
   c.runs.lr = t.lrs
