@@ -29,7 +29,7 @@ DEFAULTS = dict(
     standardize=True, float64=False, records="default", record_steps=(), t_mid=0,
     spectrum_subset=1000, lanczos_steps=64, record_chunk=1000, cond_draws=1000,
     power_steps=20, n_test=10_000, data_seed=0, sigmas=(0.5, 1.0), delta=0.05,
-    force_wrong=False,
+    force_wrong=False, max_steps=0,
 )
 QUANTILES = (0.1, 0.25, 0.5, 0.75, 0.9)
 COND_Q = (0.1, 0.5, 0.9)
@@ -107,23 +107,25 @@ def _advance_fn(net: gauss.Net, m: int, lr: float, seg_max: int, n_draws: int, p
 
 @functools.lru_cache(maxsize=8)
 def _record_fn(net: gauss.Net, m: int, lanczos_steps: int, k: int):
-  def one(th, x, y, v0):
-    return records.record(net, th, x, y, m, v0, lanczos_steps, k)
+  # lax.map, not vmap: XLA:CPU runs the vmapped float64 Lanczos regions pathologically slowly
+  # (minutes for 2 runs against 2 s per run mapped); one run per iteration keeps the cost linear.
+  def many(th, x, y, v0):
+    return jax.lax.map(lambda t: records.record(net, t, x, y, m, v0, lanczos_steps, k), th)
 
-  return jax.jit(jax.vmap(one, (0, None, None, None)))
+  return jax.jit(many)
 
 
 @functools.lru_cache(maxsize=8)
 def _spectra_fn(net: gauss.Net):
-  return jax.jit(jax.vmap(lambda th, x, y: records.spectra(net, th, x, y), (0, None, None)))
+  return jax.jit(lambda th, x, y: jax.lax.map(lambda t: records.spectra(net, t, x, y), th))
 
 
 @functools.lru_cache(maxsize=8)
 def _bound_fn(net: gauss.Net, sigmas: tuple[float, ...], delta: float):
-  def one(th, *a):
-    return records.bound_terms(net, th, *a, sigmas=sigmas, delta=delta)
+  def many(th, *a):
+    return jax.lax.map(lambda t: records.bound_terms(net, t, *a, sigmas=sigmas, delta=delta), th)
 
-  return jax.jit(jax.vmap(one, (0, None, None, None, None, None)))
+  return jax.jit(many)
 
 
 def _chunked(fn, theta, chunk, *args):
@@ -177,6 +179,7 @@ def _ensemble(config, run) -> None:
   x, y = jnp.asarray(data.x, dt), jnp.asarray(data.y)
   tab = gauss.table2(int(e.k), float(e.label_noise))  # 0 = Table 2's value for (k, r)
   T, R = int(e.steps or tab["steps"]), int(e.runs)
+  T = min(T, int(e.max_steps)) if e.max_steps else T  # reduced runs cap T (named in the config)
   lr, t_mid = float(e.lr or tab["lr"]), int(e.t_mid or tab["t_mid"])
   grid = schedule.scalar_grid(T)
   recs = schedule.record_grid(T, e.records, tuple(e.record_steps))

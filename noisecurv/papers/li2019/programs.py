@@ -10,7 +10,10 @@
 
 from __future__ import annotations
 
-from noisecurv.papers.li2019 import ensemble
+from noisecurv.papers.li2019 import adaptive, ensemble, mlp, theory
 from noisecurv.registry import PROGRAMS
 
 PROGRAMS.register("li2019.ensemble", **ensemble.DEFAULTS)(ensemble.ensemble)
+PROGRAMS.register("li2019.theory", **theory.DEFAULTS)(theory.theory)
+PROGRAMS.register("li2019.adaptive", **adaptive.DEFAULTS)(adaptive.adaptive)
+PROGRAMS.register("li2019.mlp", **mlp.DEFAULTS)(mlp.mlp)
