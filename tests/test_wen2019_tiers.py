@@ -24,11 +24,11 @@ def test_cpu_configs_are_reduced_and_valid():
     configlib.validate(cfg)
     assert cfg.data.name == "fashion_mnist" and cfg.model.name == "lenet5_bn"
     e = cfg.experiment
-    assert (e.small_batch, e.large_batch) in ((32, 512), (32, 1024))
+    assert (e.small_batch, e.large_batch) in ((16, 128), (16, 512))
     if name == "fig3":
-      assert e.updates == 300
+      assert e.updates == 200
       derived = methods.derived_config(cfg, 60000)
       configlib.validate(derived)
-      assert derived.train.steps == 300 and derived.train.batch_size == 512
+      assert derived.train.steps == 200 and derived.train.batch_size == 128
     else:
-      assert e.draws == 30 and e.pretrain_epochs == 1.0
+      assert e.draws == 20 and e.pretrain_epochs == 0.5

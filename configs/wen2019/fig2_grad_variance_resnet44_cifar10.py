@@ -8,8 +8,8 @@ layers within [0.67, 1.5]), while LB's is ≈ (1/4096 − 1/N)/(1/128 − 1/N) =
 M_L = 4096 with Ghost BN 128; full noise by Rademacher VJP, diag noise by the ghost-variance
 estimator (the training transforms). Paper: ResNet-44 on CIFAR-10 (not available here);
 `data=fashion_mnist` is the labelled substitute (ResNet-44 on 28×28×1), `size=reduced` uses
-LeNet-5-BN instead of ResNet-44, `size=cpu` (reduced for a 2-core CPU) LeNet-5-BN with M_S = 32,
-M_L = 1024, one pre-training epoch and 30 draws per regime.
+LeNet-5-BN instead of ResNet-44, `size=cpu` (reduced for a 2-core CPU) LeNet-5-BN with M_S = 16,
+M_L = 512, half a pre-training epoch and 20 draws per regime.
 
 Command:  python -m noisecurv.main --config configs/wen2019/fig2_grad_variance_resnet44_cifar10.py
 Smoke:    python -m noisecurv.main --config configs/wen2019/fig2_grad_variance_resnet44_cifar10.py:smoke
@@ -39,12 +39,13 @@ def get_config(arg=None):
   c.optimizer.weight_decay = 5e-4
   c.eval.train_n = 10000
   if opts.size == "cpu" and not opts.smoke:
-    # Reduced for a 2-core CPU: M_S = 32, M_L = 1024 (Ghost BN 32), 1 SB pre-training epoch,
-    # 30 draws per regime; expected Var_LB/Var_SB = (1/1024 − 1/N)/(1/32 − 1/N) = 0.031.
+    # Reduced for a 2-core CPU: M_S = 16, M_L = 512 (Ghost BN 16, M_L/M_S = 32 as in the
+    # paper), half an SB pre-training epoch, 20 draws per regime; expected Var_LB/Var_SB =
+    # (1/512 − 1/N)/(1/16 − 1/N) = 0.031.
     e = c.experiment
-    e.small_batch, e.large_batch = 32, 1024
-    e.pretrain_epochs = 1.0
-    e.draws = 30
+    e.small_batch, e.large_batch = 16, 512
+    e.pretrain_epochs = 0.5
+    e.draws = 20
     c.eval.train_n = 2000
   if opts.smoke:
     c.data.standin = "fixture"

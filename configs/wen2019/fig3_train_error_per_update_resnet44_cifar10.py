@@ -9,8 +9,8 @@ every 250 updates, 10,000 updates). The runs also carry the Fig. 5a probe (‖C�
 1,024 training examples every 500 updates, with Tr(CH) vs Tr(diag(C)H)). Paper: ResNet-44 on
 CIFAR-10 (not available here); `data=fashion_mnist` is the labelled substitute; `size=reduced` is
 ResNet-20 for 4,000 updates, `size=reduced_lenet` LeNet-5-BN for 3,000 updates, `size=cpu`
-(reduced for a 2-core CPU) LeNet-5-BN with M_S = 32, M_L = 512 for 300 updates, train error on
-2,000 examples every 25 updates, probe on 256 examples every 100 updates.
+(reduced for a 2-core CPU) LeNet-5-BN with M_S = 16, M_L = 128 for 200 updates, train error on
+2,000 examples every 20 updates, probe on 256 examples every 100 updates.
 
 Command:  python -m noisecurv.main --config configs/wen2019/fig3_train_error_per_update_resnet44_cifar10.py
 Smoke:    python -m noisecurv.main --config configs/wen2019/fig3_train_error_per_update_resnet44_cifar10.py:smoke
@@ -25,7 +25,7 @@ from noisecurv import configlib
 from noisecurv.papers.wen2019 import presets
 
 SIZES = {"paper": ("resnet44", 10000), "reduced": ("resnet20", 4000),
-         "reduced_lenet": ("lenet5_bn", 3000), "cpu": ("lenet5_bn", 300)}
+         "reduced_lenet": ("lenet5_bn", 3000), "cpu": ("lenet5_bn", 200)}
 
 
 def get_config(arg=None):
@@ -50,10 +50,10 @@ def get_config(arg=None):
   probe = dict(every=500, at_start=True, at_end=True, n=1024, bn="eval", chunk=128,
                hessian_probes=32)
   if opts.size == "cpu" and not opts.smoke:
-    # Reduced for a 2-core CPU: M_S = 32, M_L = 512 (Ghost BN 32, c² = 1/32 − 1/512), 300
-    # updates, train error on 2,000 training examples every 25 updates, probe n = 256.
-    e.small_batch, e.large_batch = 32, 512
-    e.every_updates = 25
+    # Reduced for a 2-core CPU: M_S = 16, M_L = 128 (Ghost BN 16, c² = 1/16 − 1/128), 200
+    # updates, train error on 2,000 training examples every 20 updates, probe n = 256.
+    e.small_batch, e.large_batch = 16, 128
+    e.every_updates = 20
     c.eval.train_n = c.eval.batch_size = 2000
     probe.update(every=100, n=256, chunk=64, hessian_probes=16)
   if opts.smoke:

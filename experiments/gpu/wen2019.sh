@@ -9,7 +9,7 @@
 # H100 anchors in §4.1) plus ~10 s of XLA compilation per compiled program; replace them with the
 # measured times in docs/reproductions/wen2019.md.
 #
-# Asked for: about 15 GPU-minutes (items 1-7); items 8-9 only if time remains.
+# Asked for: about 14 GPU-minutes (items 1-7); items 8-9 only if time remains.
 #
 #   item                                                                      est. H100 time
 #   1. Table 1 Fashion-MNIST row, 50 epochs (SB/LB/LB+diag x rate grid x 3 seeds)   1.5 min

@@ -6,7 +6,7 @@ paper-scale claims.
 
 The toys (Fig. 1, Fig. 4, Theorem 4.1, App. B) run in full, as at paper scale. Fig. 2 and
 Fig. 3 (+ the Fig. 5a probe) run on real Fashion-MNIST with the full-width LeNet-5-BN at the
-configs' `size=cpu`: smaller batches (M_S = 32 or 16, M_L = 1024 or 256), a short pre-training
+configs' `size=cpu`: smaller batches (M_S = 16, M_L = 512 or 128), a short pre-training
 and few updates; their claims are the paper-scale checks applied to these reduced runs, and the
 report says so. Tables 1–2 and Fig. 5b need hundreds of epochs: GPU only
 (experiments/gpu/wen2019.sh). Writes `reports/wen2019/cpu/report.md`.
@@ -35,7 +35,7 @@ TIER = {
     "fig5a": (cm.FIG3, CPU_DATA, True),  # the probe rides on the Fig. 3 runs
 }
 NOTE = ("CPU-reduced tier (2 cores): toys in full; Fig. 2 and Fig. 3/5a on real Fashion-MNIST "
-        "with LeNet-5-BN at size=cpu (M_S = 32/16, M_L = 1024/256, short runs). Claims are the "
+        "with LeNet-5-BN at size=cpu (M_S = 16, M_L = 512 / 128, short runs). Claims are the "
         "paper-scale checks applied to these reduced runs; Tables 1-2 and Fig. 5b are GPU only.")
 
 
