@@ -12,8 +12,8 @@ Tiers (argument `tier=`): `full` is the paper's grid (MNIST, CIFAR-10, SVHN; N �
 here, so the runs made are REDUCED: `gpu_reduced` (MNIST + Fashion-MNIST as a substitute, all 5
 archs, N ∈ {5k, 50k}, batch 64, 30k steps, 3 probe times, F/C on a 5k training subset),
 `cpu` (logreg + mlp, 2 datasets, lr {1e-2, 1e-3}, N ∈ {5k, 20k}, 75k steps, 2k test subset),
-`cpu_small` (one ~10-minute CPU command: mlp 49→32→10 on MNIST + Fashion-MNIST, N ∈ {1k, 5k},
-3 lrs, 10k steps, 1k subsets),
+`cpu_small` (one ~10-minute CPU command: mlp 49→32→10 on MNIST + Fashion-MNIST, N = 1k,
+3 lrs, 10k steps, 1k test subset),
 `smoke` (sklearn digits, logreg + small mlp, 400 steps). Filters
 `dataset=`, `arch=`, `n=` run part of a tier, e.g. one GPU command per dataset.
 

@@ -100,13 +100,13 @@ GRID_TIERS = {
     "cpu": GridTier(("mnist", "fashion_mnist"), ("logreg", "mlp"), (5000, 20000), (1e-2, 1e-3),
                     (64,), steps=75_000, probes=4, n_test_probe=2000, n_train_probe=2000,
                     reduced="2 archs, 2 datasets, 2 lrs, B 64, N {5k, 20k}, 75k steps, 2k test"),
-    # One ~10-minute command on a shared 2-core CPU: 4 shards, 12 runs.
-    "cpu_small": GridTier(("mnist", "fashion_mnist"), ("mlp",), (1000, 5000),
+    # One ~10-minute command on a shared 2-core CPU: 2 shards, 6 runs.
+    "cpu_small": GridTier(("mnist", "fashion_mnist"), ("mlp",), (1000,),
                           (1e-2, 5e-3, 1e-3), (64,), steps=10_000, probes=2, n_test_probe=1000,
                           n_train_probe=1000, mlp_hidden=(32,), log_every=1000,
                           reduced="MNIST + Fashion-MNIST substitute, mlp 49→32→10 only, "
-                                  "N {1k, 5k}, B 64, 10k steps (paper 750k), 1k test and "
-                                  "train subsets (paper 5k, all N)"),
+                                  "N = 1k, B 64, 10k steps (paper 750k), 1k test subset "
+                                  "(paper 5k)"),
     "gpu_reduced": GridTier(("mnist", "fashion_mnist"), ARCHS, (5000, 50000), (1e-2, 5e-3, 1e-3),
                             (64,), steps=30_000, probes=3, n_test_probe=5000, n_train_probe=5000,
                             reduced="MNIST + Fashion-MNIST substitute, B 64, N {5k, 50k}, "
