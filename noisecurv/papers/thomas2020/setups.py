@@ -98,7 +98,7 @@ GRID_TIERS = {
                       smoke_widths=True, log_every=100,
                       reduced="CI pipeline check: sklearn digits, logreg + small mlp, 400 steps"),
     "cpu": GridTier(("mnist", "fashion_mnist"), ("logreg", "mlp"), (5000, 20000), (1e-2, 1e-3),
-                    (64,), steps=75_000, probes=4, n_test_probe=2000, n_train_probe=2000,
+                    (64,), steps=75_000, probes=5, n_test_probe=2000, n_train_probe=2000,
                     reduced="2 archs, 2 datasets, 2 lrs, B 64, N {5k, 20k}, 75k steps, 2k test"),
     # One ~10-minute command on a shared 2-core CPU: 2 shards, 6 runs.
     "cpu_small": GridTier(("mnist", "fashion_mnist"), ("mlp",), (1000,),
