@@ -8,7 +8,8 @@ per-example gradients, L_t by warm-started power iteration.
 
 Command:  python -m noisecurv.main --config configs/li2019/ext_thm3_adaptive_sgd.py:dynamic=adaptive_Mm
 Smoke:    python -m noisecurv.main --config configs/li2019/ext_thm3_adaptive_sgd.py:smoke
-Reduced:  ...:cpu,dynamic=adaptive_Mm (50 runs, T = 400, 200 draws)
+Reduced:  python -m noisecurv.papers.li2019.cpu --only thm3_adaptive,thm3_precond (arg `cpu`: 50 runs,
+          T = 400, 200 draws)
 Sweep:    python experiments/sweep.py --config configs/li2019/ext_thm3_adaptive_sgd.py
           (dynamic ∈ {sgd, adaptive_Mm, adaptive_M, precond_Mm} × noise ∈ {0, 0.15})
 Runtime:  H100 est. 10-20 s per dynamic; CPU reduced ≈ 2 min per dynamic.

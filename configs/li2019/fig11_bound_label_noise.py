@@ -7,7 +7,7 @@ fig1_gauss10_ensemble; this config adds r ∈ {5%, 10%} (T = 10,000, η = 0.1, �
 
 Command:  python -m noisecurv.main --config configs/li2019/fig11_bound_label_noise.py:noise=0.05
 Smoke:    python -m noisecurv.main --config configs/li2019/fig11_bound_label_noise.py:smoke
-Reduced:  ...:cpu,noise=0.05 (100 runs, T = 2,000)
+Reduced:  python -m noisecurv.papers.li2019.cpu --only bound_5,bound_10 (arg `cpu`: 100 runs, T ≤ 2,000)
 Sweep:    python experiments/sweep.py --config configs/li2019/fig11_bound_label_noise.py
           (noise ∈ {0.05, 0.10} × batch ∈ {5, 50})
 Runtime:  H100 est. ≈ 30 s per setting (SGD + one Hessian per run); smoke ≈ 15 s on CPU.

@@ -7,7 +7,7 @@ Table 2: η = 0.1 / 0.05, T = 100 / 3,000 for r = 0 / 20%; m = 5 (and 50); 10,00
 
 Command:  python -m noisecurv.main --config configs/li2019/fig13_gauss2_ensemble.py:noise=0.2
 Smoke:    python -m noisecurv.main --config configs/li2019/fig13_gauss2_ensemble.py:smoke
-Reduced:  ...:cpu (24 runs, short record grid; CPU minutes)
+Reduced:  python -m noisecurv.papers.li2019.cpu --only g2_0,g2_20 (arg `cpu`: 16 runs, short grid)
 Sweep:    python experiments/sweep.py --config configs/li2019/fig13_gauss2_ensemble.py
           (noise ∈ {0, 0.2} × batch ∈ {5, 50})
 Runtime:  H100 est. ≈ 8 min for all four settings (spec §5.3); smoke ≈ 30 s on 2 CPU cores.
@@ -26,12 +26,11 @@ def get_config(arg=None):
   e.k, e.label_noise, e.batch, e.runs = 2, opts.noise, opts.batch, opts.runs
   e.records, e.spectrum_subset = opts.records, opts.spectrum_subset
   if opts.cpu:  # reduced, named as such
-    e.runs, e.records, e.spectrum_subset, e.cond_draws = 24, "short", 2, 100
-    e.record_chunk, e.n_test, e.lanczos_steps = 24, 2000, 48
+    e.runs, e.records, e.spectrum_subset, e.cond_draws = 16, "short", 1, 100
+    e.record_chunk, e.n_test, e.lanczos_steps = 16, 2000, 48
   if opts.smoke:
-    e.runs, e.steps, e.record_steps, e.t_mid = 8, 60, (0, 10, 59), 10
-    e.spectrum_subset, e.cond_draws, e.lanczos_steps, e.n_test = 2, 32, 24, 500
-    e.power_steps, e.record_chunk = 5, 8
+    # final record only (the record path is exercised by fig1_gauss10_ensemble:smoke)
+    e.runs, e.steps, e.records, e.cond_draws, e.n_test, e.record_chunk = 8, 60, "final", 0, 500, 8
   return c
 
 

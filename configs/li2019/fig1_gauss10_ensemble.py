@@ -9,7 +9,8 @@ T = 400 (0%) / 10,000 (15%), batches drawn with replacement.
 
 Command:  python -m noisecurv.main --config configs/li2019/fig1_gauss10_ensemble.py:noise=0.15,batch=5
 Smoke:    python -m noisecurv.main --config configs/li2019/fig1_gauss10_ensemble.py:smoke
-Reduced:  ...:cpu,noise=0.15 (24 runs, short record grid, 100 draws; 15%: T = 2,000; CPU minutes)
+Reduced:  python -m noisecurv.papers.li2019.cpu --only g10_0,g10_15 (arg `cpu`: 16 runs, short
+          record grid, 1 spectrum run, 100 draws, T capped at 2,000; CPU minutes)
 Sweep:    python experiments/sweep.py --config configs/li2019/fig1_gauss10_ensemble.py
           (noise ∈ {0, 0.15} × batch ∈ {5, 50})
 Runtime:  H100 est. 6-9 min for 15%/m=5, ≈ 2 min for 0% (spec §5.3); smoke ≈ 20 s on 2 CPU cores.
@@ -35,8 +36,8 @@ def get_config(arg=None):
   if opts.literal:  # App. A.1 literally: raw inputs, θ₀ ~ N(0, I), float64 (spec §7 #1)
     e.standardize, e.init_std, e.float64, e.sigmas = False, 1.0, True, (1.0,)
   if opts.cpu:  # reduced, named as such: 100 runs, short grid, 100 conditional draws
-    e.runs, e.records, e.spectrum_subset, e.cond_draws = 24, "short", 2, 100
-    e.record_chunk, e.n_test = 24, 2000
+    e.runs, e.records, e.spectrum_subset, e.cond_draws = 16, "short", 1, 100
+    e.record_chunk, e.n_test = 16, 2000
     e.lanczos_steps, e.max_steps = 48, 2000  # the 15% runs stop at T = 2,000
   if opts.smoke:
     e.runs, e.steps, e.record_steps, e.t_mid = 8, 60, (0, 10, 59), 10

@@ -6,7 +6,7 @@ Records: final bound only (the point is the loss trajectory).
 
 Command:  python -m noisecurv.main --config configs/li2019/fig1_gauss10_literal.py:noise=0.15
 Smoke:    python -m noisecurv.main --config configs/li2019/fig1_gauss10_literal.py:smoke
-Reduced:  ...:cpu (200 runs, 0%, T = 400)
+Reduced:  python -m noisecurv.papers.li2019.cpu --only literal_0 (arg `cpu`: 200 runs, 0%, T = 400)
 Sweep:    python experiments/sweep.py --config configs/li2019/fig1_gauss10_literal.py
           (noise ∈ {0, 0.15})
 Runtime:  H100 est. ≈ 1 min per setting (float64 SGD); CPU reduced ≈ 1 min.

@@ -131,11 +131,12 @@ def cor3(net: gauss.Net, theta, x, y, alphas, sigma: float = 0.5) -> dict[str, f
   t1, t2, t_fixed = terms(h1, theta, var1), terms(h2, th2, var2), terms(h2, th2, var1)
   return {"cor3_logit_err": _rel(net.logits(th2, x), net.logits(theta, x)),
           "cor3_hess_err": _rel(h2, h1 / a[:, None] / a[None, :]),
-          "cor3_terms_err": float(np.max(np.abs(t2 - t1) / np.abs(t1))),
+          "cor3_terms_err": float(np.max(np.abs(t2 - t1) / np.maximum(np.abs(t1), 1e-12))),
           "cor3_diag_change": float(jnp.linalg.norm(jnp.diagonal(h2))
                                     / jnp.linalg.norm(jnp.diagonal(h1))),
           "cor3_theta_change": float(jnp.sum(th2**2) / jnp.sum(theta**2)),
-          "cor3_untransformed_change": float(np.max(np.abs(t_fixed - t1) / np.abs(t1)))}
+          "cor3_untransformed_change": float(np.max(np.abs(t_fixed - t1)
+                                                      / np.maximum(np.abs(t1), 1e-12)))}
 
 
 def thm4(key, p: int = 30, samples: int = 100_000) -> dict[str, float]:
