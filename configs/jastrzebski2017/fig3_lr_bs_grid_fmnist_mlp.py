@@ -18,7 +18,8 @@ Sweep:    python experiments/sweep.py --config configs/jastrzebski2017/fig3_lr_b
           cpu (reduced for a 2-core CPU): --config …:cpu  (5k training examples, width 128,
           η ∈ {0.0125, …, 0.1} × S ∈ {25, …, 200}, 60 epochs, curvature on 2k examples)
 Runtime:  H100 ≈ 5–6 min (spec: 245 s with a fused epoch); 2-core CPU ≈ 15 h;
-          smoke: ~20 s (width 32, 320 examples, S ∈ {4, 16}, 3 epochs).
+          smoke: ~20 s (width 32, 320 examples, S ∈ {4, 16}, 3 epochs);
+          cpu: 325 s on a shared 2-core CPU (measured 2026-11-23; Spearman(η/S, λ_max) = −0.87).
 Headline: λ_max from ≈260 (η/S = 7.8e-6) to < 0.1 (η/S ≥ 1e-3); Spearman(η/S, λ_max) ≈ −0.98;
           validation accuracy 88.7% → 90.8% (spec reference run).
 """

@@ -19,7 +19,8 @@ Sweep:    python experiments/sweep.py --config configs/jastrzebski2017/fig6_memo
           cpu (reduced for a 2-core CPU): …:cpu  (2k training examples, η ∈ {0.01, …, 0.1} ×
           S ∈ {25, 100, 500} × μ ∈ {0, 0.9}, 100 epochs; the sweep runs r = 0.25 and 0.5)
 Runtime:  H100 ≈ 12–15 min per r at 50k (spec: 153 s for both r on the 10k subset with a fused
-          epoch); smoke: ~15 s per r (width 16, 320 examples, S ∈ {4, 16}, 4 epochs).
+          epoch); smoke: ~15 s per r (width 16, 320 examples, S ∈ {4, 16}, 4 epochs);
+          cpu: 512 s (r = 0.25) and 642 s (r = 0.5) on a shared 2-core CPU (measured 2026-11-23).
 Headline: memorised runs at μ = 0, r = 0.25: validation accuracy 79.9% → 85.2% with η/S; pooled
           Pearson(log η/S, log ‖H‖_F) = −0.67 (spec reference on the 10k subset).
 """
