@@ -15,7 +15,8 @@ vmapped runs) are shared with fig6.
 Command:  python -m noisecurv.main --config configs/thomas2020/fig3a_svhn2k_hidden_size.py
 Smoke:    python -m noisecurv.main --config configs/thomas2020/fig3a_svhn2k_hidden_size.py:smoke
 Sweep:    widths are internal shards; one width: :tier=fmnist,h=70
-Runtime:  ~3 min on one H100 for the 12 widths (estimate); smoke ~30 s on a 2-core CPU.
+Runtime:  ~3 min on one H100 for the 12 widths (estimate); tier=cpu 292 s wall (160 s CPU,
+          measured, shared 2-core CPU); smoke ~30 s on a 2-core CPU.
 Headline: TIC within 2× of the gap for h ≥ 25; AIC off by up to an order of magnitude.
 """
 

@@ -12,7 +12,8 @@ is a REDUCED substitute run for a 2-core CPU (h = 20, c ∈ {0, 0.5, 1}, 2 seeds
 Command:  python -m noisecurv.main --config configs/thomas2020/fig3b_svhn2k_label_noise.py
 Smoke:    python -m noisecurv.main --config configs/thomas2020/fig3b_svhn2k_label_noise.py:smoke
 Sweep:    levels are internal shards (c0, c10, …, c100), seeds vmapped runs (runs.repeats)
-Runtime:  ~1.5 min on one H100 (estimate); smoke (c ∈ {0, 1}, h = 32) ~40 s on a 2-core CPU.
+Runtime:  ~2.5 min on one H100 (estimate); tier=cpu 145 s wall (85 s CPU, measured, shared
+          2-core CPU, c0 reused from fig3a); smoke (c ∈ {0, 1}, h = 16) ~40 s on a 2-core CPU.
 Headline: gap and TIC rise together with c; AIC is flat at 2.105.
 """
 

@@ -21,7 +21,8 @@ Command:  python -m noisecurv.main --config configs/thomas2020/grid_info_matrice
 Smoke:    python -m noisecurv.main --config configs/thomas2020/grid_info_matrices.py:smoke
 Sweep:    shards are internal; split a tier with :tier=gpu_reduced,dataset=mnist (or arch=, n=)
 Runtime:  smoke ~1 min on a 2-core CPU; gpu_reduced ~6 min on one H100 (estimate, see
-          experiments/gpu/thomas2020.sh); full ≈ 3 h on one H100 (spec §4).
+          experiments/gpu/thomas2020.sh); full ≈ 3 h on one H100 (spec §4); cpu_small ~17 min
+          wall (~6 min CPU, 2 shards, measured on a shared 2-core CPU).
 Headline: TIC against the gap has log-log Pearson ≥ 0.9 (paper's Fig. 4a; see fig4 config).
 """
 
