@@ -6,7 +6,7 @@ import numpy as np
 from scipy import stats
 
 from noisecurv.papers.li2019 import readers as rd
-from noisecurv.reproductions import Measured
+from noisecurv.reproductions import Measured, MissingResult
 
 
 def _ens(res, cfg, noise, batch=5):
@@ -448,6 +448,8 @@ def supermartingale(res):
     out.append(
       f"{ov['experiment.dynamic']} r={ov['experiment.label_noise']}: {frac:.2f}, f_T/f_0 {drop:.2g}"
     )
+  if not out:
+    raise MissingResult("no finished adaptive or preconditioned run")
   return Measured(len(out), bool(ok and out), "; ".join(out))
 
 
@@ -461,4 +463,6 @@ def adam_report(res):
       f"η={ov['experiment.lr']}: median step ratio {np.nanmedian(d['step_size']):.3g}, "
       f"median f_T {np.median(d['loss'][-1]):.3g}"
     )
+  if not vals:
+    raise MissingResult("no finished Adam run")
   return Measured(len(vals), True, "; ".join(vals) + " (report only)")

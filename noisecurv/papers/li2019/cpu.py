@@ -70,7 +70,7 @@ def main(argv=None) -> int:
     try:
       c.check(res)
       claims.append(c)
-    except MissingResult:
+    except (MissingResult, KeyError):  # a run or a config outside the reduced set
       claims.append(dataclasses.replace(c, scales=(), why_not="not in the reduced CPU set"))
     except Exception:  # evaluated (and reported as an error) below
       claims.append(c)

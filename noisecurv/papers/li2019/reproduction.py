@@ -363,7 +363,11 @@ CLAIMS = (
     "E11 Gauss-2 20%: λ₁(C)/λ₁(H) ≤ 0.1", "≥ 1 order", cl.lam_c_over_h(G2, 0.2), PAPER_ONLY, SMALL
   ),
   Claim(
-    "E11 Gauss-2: #eig(C) > 1% λ₁ at t = 0 in [1, 6]", "≈ k = 2", cl.c_rank_at_init(G2, 0.0, 1, 6)
+    "E11 Gauss-2: #eig(C) > 1% λ₁ at t = 0 in [1, 6]",
+    "≈ k = 2",
+    cl.c_rank_at_init(G2, 0.0, 1, 6),
+    PAPER_ONLY,
+    "the Gauss-2 smoke records the final bound only (records are exercised by Gauss-10)",
   ),
   Claim(
     "E12 Gauss-2: cos γ₁ ≥ 0.9, γ₂ ≥ 0.8 for t ≥ 5",
