@@ -15,8 +15,8 @@ Command:  python -m noisecurv.main --config configs/wen2019/fig2_grad_variance_r
 Smoke:    python -m noisecurv.main --config configs/wen2019/fig2_grad_variance_resnet44_cifar10.py:smoke
 Sweep:    python experiments/sweep.py --config configs/wen2019/fig2_grad_variance_resnet44_cifar10.py  (seeds 0–2)
 Runtime:  H100: pretraining 20 SB epochs (≈3 min ResNet-44, ≈20 s LeNet) + 400 draws (≈1 min);
-          size=cpu (data=fashion_mnist) ≈5 min on a 2-core CPU; smoke (tiny LeNet, 30 draws,
-          M_S = 32, M_L = 128): seconds of compute on a CPU.
+          size=cpu (data=fashion_mnist) ≈5–10 min on a shared 2-core CPU (estimate, not run);
+          smoke (tiny LeNet, 30 draws, M_S = 32, M_L = 128): seconds of compute on a CPU.
 Headline: Var_LB/Var_SB ≈ 0.029; LB + diag ≈ LB + full ≈ SB (ratios ≈ 1).
 """
 
