@@ -13,7 +13,7 @@ Reduced:  python -m noisecurv.papers.li2019.cpu --only g10_0,g10_15 (arg `cpu`: 
           record grid, 1 spectrum run, 100 draws, T capped at 2,000; CPU minutes)
 Sweep:    python experiments/sweep.py --config configs/li2019/fig1_gauss10_ensemble.py
           (noise ∈ {0, 0.15} × batch ∈ {5, 50})
-Runtime:  H100 est. 6-9 min for 15%/m=5, ≈ 2 min for 0% (spec §5.3); smoke ≈ 20 s on 2 CPU cores.
+Runtime:  H100 est. 6-9 min for 15%/m=5, ≈ 2 min for 0% (spec §5.3); smoke ≈ 1-4 min on 2 shared CPU cores (compiles).
 Headline: mean cos γ₁..γ₉ ≥ 0.9 for t ≥ 10; median f(θ₅₀) ≤ 0.05 at 0%.
 """
 
@@ -40,9 +40,10 @@ def get_config(arg=None):
     e.record_chunk, e.n_test = 16, 2000
     e.lanczos_steps, e.max_steps = 48, 2000  # the 15% runs stop at T = 2,000
   if opts.smoke:
-    e.runs, e.steps, e.record_steps, e.t_mid = 8, 60, (0, 10, 59), 10
-    e.spectrum_subset, e.cond_draws, e.lanczos_steps, e.n_test = 2, 32, 24, 500
-    e.power_steps, e.record_chunk = 5, 8
+    # records dominate the smoke time (≈ 2-4 s per run and record on 2 cores): 4 runs, 2 records
+    e.runs, e.steps, e.record_steps, e.t_mid = 4, 60, (0, 59), 59
+    e.spectrum_subset, e.cond_draws, e.lanczos_steps, e.n_test = 1, 32, 24, 500
+    e.power_steps, e.record_chunk = 5, 4
   return c
 
 

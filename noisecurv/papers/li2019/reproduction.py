@@ -90,6 +90,7 @@ FIGURES = (
     "fig15_angles_gauss2",
     fg.angles(G2, 0.2, 5, "fig15_angles_gauss2", top=5),
     "Fig. 15: top-5 angles, Gauss-2.",
+    scales=PAPER_ONLY,
   ),
   Figure(
     "fig6_7_layers",
