@@ -178,3 +178,20 @@ def test_noise_scale_axis_zero_equals_noise_free_run(tmp_path):
   b = Run(tmp_path / "plain").metric("test/loss").values
   np.testing.assert_array_equal(a[:, 0], b[:, 0])  # scale 0: the base optimizer, bit for bit
   assert np.abs(a[-1, 1] - b[-1, 0]) > 1e-5  # scale 1: noise changes the run
+
+
+def test_label_noise_runs_share_held_out_labels(tmp_path):
+  # Corruption levels as vmapped runs: train labels per run, test labels shared; the
+  # all-corrupted level has no clean split and must not average over zero examples.
+  cfg = tiny_config(**{"runs.label_noise": (0.0, 1.0), "train.steps": 5, "eval.every": 5,
+                       "checkpoint.every": 0})
+  launch.execute(cfg, tmp_path / "grid")
+  last = _rows(tmp_path / "grid")[-1]
+  assert len(last["test/loss"]) == 2 and np.all(np.isfinite(last["test/loss"]))
+  assert len(last["train/loss"]) == 2 and last["train/loss"][0] != last["train/loss"][1]
+  solo = tiny_config(**{"data.label_noise": 1.0, "train.steps": 5, "eval.every": 5,
+                        "checkpoint.every": 0})
+  launch.execute(solo, tmp_path / "solo")
+  row = _rows(tmp_path / "solo")[-1]
+  assert "train_noisy/loss" in row and "train_clean/loss" not in row
+  assert np.isfinite(row["test/loss"])

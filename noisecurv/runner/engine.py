@@ -251,9 +251,12 @@ def _train_group(config, run, gi, suffix, group, data, model, likelihood, probes
   if config.runs.shard:
     carry, hyper = shard_runs((carry, hyper), R)
 
-  evaluator = _cached(_program_key(config, "eval", config.eval.batch_size, label_axis),
-                      lambda: make_evaluator(model, likelihood, config.eval.batch_size,
-                                             label_axis))
+  # The train split carries each run's own labels (label_axis 0 under runs.label_noise);
+  # every other split has one set of labels shared by all runs.
+  evaluators = {ax: _cached(_program_key(config, "eval", config.eval.batch_size, ax),
+                            lambda ax=ax: make_evaluator(model, likelihood,
+                                                         config.eval.batch_size, ax))
+                for ax in {label_axis, None}}
   vprobes = {p.name: _cached(_program_key(config, "probe", p.name,
                                           configlib.to_jsonable(config.probes[p.name]).__repr__()),
                              lambda p=p: over_runs(p.fn, config.runs.probe_chunk))
@@ -268,7 +271,8 @@ def _train_group(config, run, gi, suffix, group, data, model, likelihood, probes
         config.eval.every and step % config.eval.every == 0)
     if due_eval:
       for split, (xs, ys) in _eval_splits(config, data, Y, label_axis).items():
-        for k, v in evaluator(carry.params, carry.model_state, xs, ys).items():
+        ev = evaluators[label_axis if split == "train" else None]
+        for k, v in ev(carry.params, carry.model_state, xs, ys).items():
           row[f"{split}/{k}"] = _rowval(v, single)
     for p in probes:
       if p.due(step, start=start, end=end):
@@ -341,7 +345,8 @@ def _eval_splits(config, data: Dataset, Y, label_axis):
   if data.x_val is not None:
     out["val"] = (jnp.asarray(data.x_val), jnp.asarray(data.y_val))
   if label_axis is None and data.noisy_mask is not None and data.noisy_mask.any():
-    m = data.noisy_mask
-    out["train_noisy"] = (jnp.asarray(data.x_train[m]), jnp.asarray(data.y_train[m]))
-    out["train_clean"] = (jnp.asarray(data.x_train[~m]), jnp.asarray(data.y_train[~m]))
+    # An empty split (all labels corrupted: no clean examples) is left out, not averaged over zero.
+    for name, sel in (("train_noisy", data.noisy_mask), ("train_clean", ~data.noisy_mask)):
+      if sel.any():
+        out[name] = (jnp.asarray(data.x_train[sel]), jnp.asarray(data.y_train[sel]))
   return out
