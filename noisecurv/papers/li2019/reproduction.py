@@ -8,6 +8,7 @@ as sweeps over (label noise, batch), 10,000 runs each, on the GPU (experiments/g
 from __future__ import annotations
 
 from noisecurv.papers.li2019 import claims as cl
+from noisecurv.papers.li2019 import claims_other_runs as co
 from noisecurv.papers.li2019 import claims_theory as ct
 from noisecurv.papers.li2019 import readers as rd
 from noisecurv.papers.li2019.figure_list import FIGURES
@@ -261,14 +262,14 @@ CLAIMS = (
   Claim(
     "literal App. A.1 setting sticks at ln 10 (§7 #1)",
     "— (ours)",
-    cl.literal_stuck,
+    co.literal_stuck,
     PAPER_ONLY,
     SMALL,
   ),
   Claim(
     "E3 MNIST: cos γ₁..γ₁₀ ≥ 0.9 for t ≥ 100",
     "≈ 1",
-    cl.mnist_aligned,
+    co.mnist_aligned,
     PAPER_ONLY,
     "MNIST at 60,000 examples, 10 repeats: GPU",
     "fig3_mnist",
@@ -276,17 +277,17 @@ CLAIMS = (
   Claim(
     "E13 MNIST Fig. 21: dynamics like noisy Gauss-k",
     "similar",
-    cl.mnist_dynamics,
+    co.mnist_dynamics,
     PAPER_ONLY,
     "16 MNIST configs × 10,000 steps: GPU",
     "fig21_mnist",
   ),
-  Claim("E4 CIFAR-10: cos γ₁..γ₁₀ ≥ 0.9", "≈ 1", cl.mnist_aligned, (), NO_CIFAR),
-  Claim("E13 CIFAR-10 Fig. 22 dynamics", "similar", cl.mnist_dynamics, (), NO_CIFAR),
+  Claim("E4 CIFAR-10: cos γ₁..γ₁₀ ≥ 0.9", "≈ 1", co.mnist_aligned, (), NO_CIFAR),
+  Claim("E13 CIFAR-10 Fig. 22 dynamics", "similar", co.mnist_dynamics, (), NO_CIFAR),
   Claim(
     "E14 Theorem 3: adaptive dynamics are super-martingales",
     "E[Δ|θ] ≤ 0",
-    cl.supermartingale,
+    co.supermartingale,
     PAPER_ONLY,
     "30-step smoke runs do not reach the late phase",
     "thm3_dynamics",
@@ -294,7 +295,7 @@ CLAIMS = (
   Claim(
     "E15 Adam vs preconditioned SGD (report)",
     "no claim",
-    cl.adam_report,
+    co.adam_report,
     PAPER_ONLY,
     "report only",
     "thm3_dynamics",
