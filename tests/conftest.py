@@ -50,22 +50,6 @@ def results_root(tmp_path_factory):
   return tmp_path_factory.mktemp("results")
 
 
-def pytest_collection_modifyitems(config, items):
-  """One xdist group per paper for tests/test_configs.py (`-n 2 --dist loadgroup`, see
-  pyproject.toml): a paper's config smoke runs and its smoke reproduction land on one worker,
-  in collection order, so the reproduction reuses the runs in that worker's results_root."""
-  del config
-  for item in items:
-    if item.path.name != "test_configs.py":
-      continue
-    params = item.callspec.params
-    if "paper" in params:
-      group = params["paper"]
-    else:
-      group = params["path"].relative_to(REPO / "configs").parts[0].removesuffix(".py")
-    item.add_marker(pytest.mark.xdist_group(group))
-
-
 def config_files() -> list[pathlib.Path]:
   """Every experiment config (files defining get_config; shared modules start with '_')."""
   out = []

@@ -3,7 +3,7 @@
 Scales. `smoke` runs every toy in full and small versions of the network experiments whose
 claims are meaningful at smoke scale (Fig. 2, Fig. 3 with the Fig. 5a probe, the Fashion-MNIST
 Table-1 row, Fig. 5b; tiny widths, a few epochs; MNIST/Fashion-MNIST files if present, else the
-official-format stand-in). Every other config's own smoke run is in tests/test_configs.py.
+official-format stand-in). Every other config's own smoke run is in tests/test_smoke_wen2019.py.
 `paper` runs the toys in full, the MNIST-family rows of Tables 1–2 and the ablations at the
 reduced size (50 epochs, spec §W9 "reduced GPU version") and the optimisation figures on their
 Fashion-MNIST substitutes (Fig. 2 with LeNet-5-BN, Fig. 3/5a with LeNet-5-BN for 3,000 updates):
@@ -29,7 +29,7 @@ SMOKE_ROW = "lenet_fmnist"  # the Table-1 row of the smoke reproduction (W9 smok
 def _table_experiments() -> tuple[Experiment, ...]:
   """The Table 1–2 rows. CIFAR rows run only at paper scale and only where the data exists:
   their claims cannot run on the stand-in, and each config's own smoke run is in
-  tests/test_configs.py, so the smoke reproduction leaves their sweeps out (CI time)."""
+  tests/test_smoke_wen2019.py, so the smoke reproduction leaves their sweeps out (CI time)."""
   out = []
   rows = [(cm.table1(k), presets.ROWS[k]) for k in presets.ROWS]
   rows += [(cm.table2(k), presets.ROWS[k]) for k in cm.TABLE2_ROWS]
@@ -50,7 +50,7 @@ def _experiments() -> tuple[Experiment, ...]:
   cifar10 = cm.dataset_available("cifar10")
   caption = None if cifar10 else "row=lenet_fmnist,size=reduced"
   # At smoke scale the Fig. 5a probe is read from the Fig. 3 runs (the config's own smoke run
-  # is in tests/test_configs.py).
+  # is in tests/test_smoke_wen2019.py).
   fig5a = {"paper": None} if cifar10 else {}
   return (
       Experiment(cm.FIG1, {"smoke": "smoke", "paper": None}),
@@ -66,7 +66,7 @@ def _experiments() -> tuple[Experiment, ...]:
       *_table_experiments(),
       Experiment(cm.FIG5B, {"smoke": "smoke", "paper": REDUCED}),
       # The ablations' claims are paper-scale only; at smoke scale their figures draw the
-      # configs' own smoke runs (tests/test_configs.py) where present (CI time).
+      # configs' own smoke runs (tests/test_smoke_wen2019.py) where present (CI time).
       Experiment(cm.CAPTION, {"paper": caption}, sweep=True),
       Experiment(cm.APPE1, {"paper": REDUCED}, sweep=True),
       Experiment(cm.ESTIMATORS, {"paper": REDUCED}, sweep=True),

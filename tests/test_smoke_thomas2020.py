@@ -1,0 +1,5 @@
+"""Smoke runs of every thomas2020 config, then its smoke reproduction (see tests/smoke.py)."""
+
+from smoke import paper_tests
+
+test_config_smoke, test_reproduce_smoke = paper_tests("thomas2020")
