@@ -17,37 +17,15 @@ Runtime:  H100 ≈ 45 min per seed for the 4 rules (spec); reduced (60 epochs, d
 Headline: D(linear, base) < D(√, base) (the paper shows the curves only).
 """
 
-import math
-
 from noisecurv.papers.jastrzebski2017 import presets
 
-BASE = "base"
-RULES = {  # (batch_mult, lr_mult)
-    "base": (1.0, 1.0),
-    "linear": (10.0, 10.0),
-    "sqrt": (10.0, math.sqrt(10.0)),
-    "none": (10.0, 1.0),
-}
 MILESTONES = (60.0, 100.0, 140.0, 180.0)
 REDUCED_MILESTONES = (18.0, 30.0, 42.0, 54.0)
-SMOKE_MILESTONES = (1.0, 2.0, 3.0)
 
 
 def get_config(arg=None):
-  opts = presets.options(arg)
-  c = presets.base(data=opts.data, model="preact_resnet56")
-  c.name = "jastrzebski2017 Fig. 2: linear vs √ rescaling of η with S, ResNet-56 (pre-activation)"
-  c.optimizer.lr = 0.01
-  c.train.batch_size = 4 if opts.smoke else 50
-  c.experiment.schedule = "step_lr"
-  c.experiment.step_factor = 0.1
-  c.experiment.step_epochs = (SMOKE_MILESTONES if opts.smoke else
-                              REDUCED_MILESTONES if opts.reduced else MILESTONES)
-  presets.cnn(c, opts, paper_epochs=200, smoke_epochs=4, reduced_epochs=60, repeats=3,
-              reduced_repeats=1)
-  return c
+  return presets.rescaling_config(arg, model="preact_resnet56", title="ResNet-56 (pre-activation)", step_factor=0.1,
+                                  milestones=MILESTONES, reduced_milestones=REDUCED_MILESTONES)
 
 
-def sweep(add):
-  for batch_mult, lr_mult in RULES.values():
-    add(**{"experiment.batch_mult": batch_mult, "experiment.lr_mult": lr_mult})
+sweep = presets.rescaling_sweep

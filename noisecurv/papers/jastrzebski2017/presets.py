@@ -15,6 +15,8 @@ a few epochs, batch sizes scaled down so that every ratio of the paper scale is 
 
 from __future__ import annotations
 
+import math
+
 from noisecurv import configlib
 
 FMNIST_VAL = 10_000
@@ -144,3 +146,31 @@ def cnn(c, opts, *, paper_epochs: float, smoke_epochs: float, reduced_epochs: fl
   if opts.reduced:
     c.name += " [reduced]"
 
+
+
+# Fig. 2 (E2): (batch_mult, lr_mult) of each rule for growing S tenfold.
+E2_RULES = {"base": (1.0, 1.0), "linear": (10.0, 10.0), "sqrt": (10.0, math.sqrt(10.0)),
+            "none": (10.0, 1.0)}
+E2_SMOKE_MILESTONES = (1.0, 2.0, 3.0)
+
+
+def rescaling_config(arg, *, model: str, title: str, step_factor: float,
+                     milestones: tuple[float, ...], reduced_milestones: tuple[float, ...]):
+  """Fig. 2's base run for `model`: SGD η = 0.01, S = 50, η × step_factor at the milestones."""
+  opts = options(arg)
+  c = base(data=opts.data, model=model)
+  c.name = f"jastrzebski2017 Fig. 2: linear vs √ rescaling of η with S, {title}"
+  c.optimizer.lr = 0.01
+  c.train.batch_size = 4 if opts.smoke else 50
+  c.experiment.schedule = "step_lr"
+  c.experiment.step_factor = step_factor
+  c.experiment.step_epochs = (E2_SMOKE_MILESTONES if opts.smoke else
+                              reduced_milestones if opts.reduced else milestones)
+  cnn(c, opts, paper_epochs=200, smoke_epochs=4, reduced_epochs=60, repeats=3,
+      reduced_repeats=1)
+  return c
+
+
+def rescaling_sweep(add) -> None:
+  for batch_mult, lr_mult in E2_RULES.values():
+    add(**{"experiment.batch_mult": batch_mult, "experiment.lr_mult": lr_mult})

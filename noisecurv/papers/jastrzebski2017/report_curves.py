@@ -12,6 +12,7 @@ import math
 import numpy as np
 
 from noisecurv.papers.jastrzebski2017 import stats
+from noisecurv.papers.jastrzebski2017.presets import E2_RULES
 from noisecurv.papers.jastrzebski2017.tables import (
   curve,
   diverged,
@@ -26,8 +27,6 @@ VAL, LOSS = "val/accuracy", "train/loss"
 E1_SETTINGS = {  # as configs/jastrzebski2017/fig1_cyclic_lr_vs_bs_vgg11.py
     "clr": ("clr", 1.0, 1.0), "cbs": ("cbs", 1.0, 1.0), "const_a": ("constant", 0.2, 1.0),
     "const_b": ("constant", 1.0, 5.0), "control": ("constant", 1.0, 1.0)}
-E2_RULES = {"base": (1.0, 1.0), "linear": (10.0, 10.0), "sqrt": (10.0, math.sqrt(10.0)),
-            "none": (10.0, 1.0)}
 
 
 def _e1_name(run) -> str:
