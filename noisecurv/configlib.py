@@ -124,6 +124,7 @@ def base(*, program: str = "train", data: str = "digits", model: str = "mlp",
       sampling="epoch",  # 'epoch' (reshuffle each epoch) | 'iid' (each batch without replacement)
       grad_chunk=0,  # full-batch gradient accumulated over chunks of this size (0 = one pass)
       log_every=100,  # steps between metric rows (also the scan length of one compiled chunk)
+      loop="auto",  # 'scan' | 'steps' (one compiled step per call) | 'auto' (steps on CPU convnets)
       stop_on_divergence=True,
   ))
   c.eval = ml_collections.ConfigDict(dict(

@@ -195,3 +195,43 @@ def test_label_noise_runs_share_held_out_labels(tmp_path):
   row = _rows(tmp_path / "solo")[-1]
   assert "train_noisy/loss" in row and "train_clean/loss" not in row
   assert np.isfinite(row["test/loss"])
+
+
+def _tiny_cnn(**kw):
+  c = configlib.base(data="digits", model="cnn")
+  c.data.resize, c.data.n_train = 7, 64  # an epoch is 4 steps: the runs cross epochs
+  c.model.channels, c.model.im2col = (4, 4), False
+  c.optimizer.lr = 0.05
+  c.train.update(batch_size=16, steps=10, log_every=5)
+  c.runs.repeats = 2
+  c.eval.update(every=5, batch_size=512)
+  c.checkpoint.every = 0
+  c.figure = False
+  c.train.update(kw)
+  return c
+
+
+def test_stepwise_loop_equals_scanned_chunks(tmp_path):
+  """train.loop='steps' (one compiled step per call, the CPU default for convnets) follows the
+  scanned chunks' trajectory; 'auto' picks it for this convnet on a CPU."""
+  import jax
+
+  from noisecurv.models import build
+  from noisecurv.runner.step import loop_mode
+
+  for mode in ("scan", "steps"):
+    assert launch.execute(_tiny_cnn(loop=mode), tmp_path / mode)["status"] == "done"
+  for key in ("train/batch_loss", "test/loss", "train/accuracy"):
+    a, b = (Run(tmp_path / m).metric(key).values for m in ("scan", "steps"))
+    assert a.shape == b.shape and a.shape[1] == 2, key
+    np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6, err_msg=key)
+  cnn = _tiny_cnn().model
+  x = np.zeros((1, 7, 7, 1), np.float32)
+  model = build(cnn, num_classes=10, input_shape=(7, 7, 1))
+  params, state = model.init(jax.random.key(0), x)
+  assert loop_mode("auto", model, params, state, x) == (jax.default_backend() == "cpu")
+  cnn.im2col = True  # patches and matmuls: no convolution, so scanned chunks
+  model = build(cnn, num_classes=10, input_shape=(7, 7, 1))
+  assert not loop_mode("auto", model, params, state, x)
+  with pytest.raises(ValueError, match="train.loop"):
+    loop_mode("unrolled", model, params, state, x)

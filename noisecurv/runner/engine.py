@@ -31,6 +31,7 @@ from noisecurv.runner.step import (
   Loop,
   StepSpec,
   fractional_epoch,
+  loop_mode,
   make_chunk,
   new_permutation,
 )
@@ -235,6 +236,8 @@ def _train_group(config, run, gi, suffix, group, data, model, likelihood, probes
   hyper = Hyper(jnp.asarray(arrs["lr"]), jnp.asarray(arrs["momentum"]),
                 jnp.asarray(arrs["noise_scale"]))
   carry = _init_carry(model, noise_factory, base_tx, config, X[:1], arrs["seed"], N, sampling)
+  per_step = loop_mode(tcfg.loop, model, *jax.tree.map(lambda a: a[0], (carry.params,
+                                                                        carry.model_state)), X[:1])
   loop = Loop(jnp.int32(0), jnp.int32(0), jnp.int32(0))
   div_at = np.full((R,), -1, np.int64)
 
@@ -303,8 +306,8 @@ def _train_group(config, run, gi, suffix, group, data, model, likelihood, probes
       loop = loop._replace(pos=jnp.int32(N))  # a new batch size starts a new epoch
     while step < seg_end:
       n = min(log_every - step % log_every, seg_end - step)
-      fn = _cached(_program_key(config, "chunk", B, n, N, label_axis),
-                   lambda spec=spec, n=n: make_chunk(spec, n, label_axis))
+      fn = _cached(_program_key(config, "chunk", B, n, N, label_axis, per_step),
+                   lambda spec=spec, n=n: make_chunk(spec, n, label_axis, per_step))
       carry, loop, losses_, lrs = fn(carry, hyper, X, Y, loop)
       step += n
       losses_ = np.asarray(losses_)

@@ -164,8 +164,15 @@ def _indices(spec: StepSpec, carry: Carry, loop: Loop):
   return jax.lax.top_k(u, B)[1]  # B distinct indices, uniformly at random
 
 
-def make_chunk(spec: StepSpec, n_steps: int, label_axis: int | None) -> Callable:
-  """(carry, hyper, X, Y, loop) -> (carry, loop, losses (n, R), lrs (n, R)), scanning n steps."""
+def make_chunk(spec: StepSpec, n_steps: int, label_axis: int | None,
+               per_step: bool = False) -> Callable:
+  """(carry, hyper, X, Y, loop) -> (carry, loop, losses (n, R), lrs (n, R)) over n steps.
+
+  One compiled program scans the n steps, unless `per_step`: then one compiled step (no loop
+  in the program) is called n times. XLA:CPU runs convolutions' gradients an order of
+  magnitude slower inside a loop body than outside one (see `loop_mode`); on accelerators the
+  scan saves the per-step dispatch.
+  """
   B, N = spec.batch_size, spec.n_train
 
   def one_run(carry, hyper, X, Y, loop):
@@ -191,7 +198,43 @@ def make_chunk(spec: StepSpec, n_steps: int, label_axis: int | None) -> Callable
       pos = loop.pos + B if (B and spec.sampling == "epoch") else loop.pos
       return (carry, Loop(loop.step + 1, loop.epoch, pos)), (loss, lr)
 
+    if per_step:  # no loop in the program (a scan of length 1 still compiles to a while)
+      (carry, loop), (loss, lr) = body((carry, loop), None)
+      return carry, loop, loss[None], lr[None]
     (carry, loop), (losses, lrs) = jax.lax.scan(body, (carry, loop), None, length=n_steps)
     return carry, loop, losses, lrs
 
-  return jax.jit(chunk, donate_argnums=(0,))
+  program = jax.jit(chunk, donate_argnums=(0,))
+  if not per_step:
+    return program
+
+  def stepwise(carry, hyper, X, Y, loop):
+    out = []
+    for _ in range(n_steps):
+      carry, loop, losses, lrs = program(carry, hyper, X, Y, loop)
+      out.append((losses, lrs))
+    return carry, loop, jnp.concatenate([o[0] for o in out]), jnp.concatenate([o[1] for o in out])
+
+  stepwise.program = program  # the compiled one-step program
+  return stepwise
+
+
+def has_convolution(fn: Callable, *args) -> bool:
+  """Whether the jaxpr of fn(*args) (nested jaxprs included) has a convolution."""
+  return "conv_general_dilated" in str(jax.make_jaxpr(fn)(*args))
+
+
+def loop_mode(setting: str, model: Model, params, state, x) -> bool:
+  """Whether training runs compiled steps one at a time (True) or scanned chunks (False).
+
+  `train.loop`: 'scan', 'steps', or 'auto' = 'steps' on a CPU for models with convolutions
+  (XLA:CPU: a convolution's weight gradient inside a while loop runs ~10x slower than the same
+  program without the loop; measured in docs/benchmarks.md), else 'scan'.
+  """
+  if setting not in ("auto", "scan", "steps"):
+    raise ValueError(f"train.loop {setting!r} not in ('auto', 'scan', 'steps')")
+  if setting != "auto":
+    return setting == "steps"
+  if jax.default_backend() != "cpu":
+    return False
+  return has_convolution(lambda p, s, x: model.apply(p, s, x, train=False)[0], params, state, x)
