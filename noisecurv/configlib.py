@@ -37,6 +37,8 @@ PROBE_COMMON = dict(
     seed=0,  # folded into the config seed for the probe's own keys
 )
 
+SAMPLINGS = ("epoch", "iid")
+LOOPS = ("auto", "scan", "steps")
 SCHEDULES = ("constant", "step", "piecewise", "cosine", "linear_decay", "triangle",
              "discrete_cyclic")
 
@@ -313,6 +315,10 @@ def validate(config: ml_collections.ConfigDict) -> None:
       errors.append(f"{sec} must be {type(schema[sec]).__name__}, got {config[sec]!r}")
   if config.optimizer.schedule.name not in SCHEDULES:
     errors.append(f"optimizer.schedule.name {config.optimizer.schedule.name!r} not in {SCHEDULES}")
+  for key, allowed in (("sampling", SAMPLINGS), ("loop", LOOPS)):
+    value = config.train.get(key) if "train" in config else None
+    if value is not None and value not in allowed:
+      errors.append(f"train.{key} {value!r} not in {allowed}")
   if errors:
     raise ConfigError("invalid config:\n  " + "\n  ".join(errors))
 

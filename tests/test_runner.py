@@ -117,6 +117,9 @@ def test_config_errors_name_the_key():
   cfg.probes.h = dict(kind="no_such_probe")
   with pytest.raises(configlib.ConfigError, match="probes.h.kind 'no_such_probe' is not a probe"):
     configlib.validate(cfg)
+  cfg = tiny_config(**{"train.loop": "unrolled"})
+  with pytest.raises(configlib.ConfigError, match="train.loop 'unrolled' not in"):
+    configlib.validate(cfg)
   cfg = tiny_config()
   with pytest.raises(configlib.ConfigError, match="unknown config key 'optimizer.lrr'"):
     launch.apply_overrides(cfg, {"optimizer.lrr": 0.1})

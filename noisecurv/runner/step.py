@@ -16,6 +16,7 @@ import jax
 import jax.numpy as jnp
 import optax
 
+from noisecurv.configlib import LOOPS
 from noisecurv.losses import Likelihood
 from noisecurv.models import Model
 from noisecurv.noise import NoiseContext
@@ -231,8 +232,8 @@ def loop_mode(setting: str, model: Model, params, state, x) -> bool:
   (XLA:CPU: a convolution's weight gradient inside a while loop runs ~10x slower than the same
   program without the loop; measured in docs/benchmarks.md), else 'scan'.
   """
-  if setting not in ("auto", "scan", "steps"):
-    raise ValueError(f"train.loop {setting!r} not in ('auto', 'scan', 'steps')")
+  if setting not in LOOPS:
+    raise ValueError(f"train.loop {setting!r} not in {LOOPS}")
   if setting != "auto":
     return setting == "steps"
   if jax.default_backend() != "cpu":
