@@ -19,10 +19,12 @@ def point():
     x = jax.random.normal(k1, (20, 6), jnp.float64)
     y = jax.random.randint(k2, (20,), 0, 3)
     theta = 0.7 * jax.random.normal(k3, (NET.p,), jnp.float64)
-    g = np.asarray(records.per_example_grads(NET, theta, x, y))
-    h = np.asarray(jax.hessian(NET.loss)(theta, x, y))
+    # jitted: op-by-op dispatch of these float64 programs costs ~40 s on a 2-core CPU
+    g = np.asarray(jax.jit(lambda t: records.per_example_grads(NET, t, x, y))(theta))
+    h = np.asarray(jax.jit(jax.hessian(NET.loss))(theta, x, y))
     v0 = jnp.ones(NET.p, jnp.float64) / np.sqrt(NET.p)
-    rec = jax.tree.map(np.asarray, records.record(NET, theta, x, y, 3, v0, NET.p, 3))
+    rec = jax.tree.map(np.asarray, jax.jit(
+        lambda t: records.record(NET, t, x, y, 3, v0, NET.p, 3))(theta))
   return dict(x=x, y=y, theta=theta, g=g, h=h, rec=rec)
 
 
@@ -84,8 +86,9 @@ def test_record_against_dense(point):
 
 def test_spectra_blocks_psd_and_prop1(point):
   with jax.enable_x64(True):
-    s = jax.tree.map(np.asarray, records.spectra(NET, point["theta"], point["x"], point["y"]))
-    v = theory.prop1(NET, point["theta"], point["x"], point["y"])
+    x, y = point["x"], point["y"]
+    s = jax.tree.map(np.asarray, jax.jit(lambda t: records.spectra(NET, t, x, y))(point["theta"]))
+    v = theory.prop1(NET, point["theta"], x, y)
   lam1 = s["spec_h"][0]
   for i in range(3):
     assert s[f"spec_g{i}"][-1] >= -1e-10 * lam1  # ReLU net: diagonal blocks = GGN blocks

@@ -33,18 +33,21 @@ def prop1(net: gauss.Net, theta, x, y) -> dict[str, float]:
   """H_p = (1/n)Σ∇²pᵢ/pᵢ vs C − H; diagonal blocks of H vs GGN blocks; block PSD-ness."""
   n = x.shape[0]
 
-  def hp_i(xi, yi):
-    pfun = lambda t: jnp.exp(-net.losses(t, xi[None], yi[None])[0])  # noqa: E731
-    return jax.hessian(pfun)(theta) / pfun(theta)
+  @jax.jit  # one program: op-by-op dispatch of these float64 matrices is slow on a CPU
+  def matrices(theta, x, y):
+    def hp_i(xi, yi):
+      pfun = lambda t: jnp.exp(-net.losses(t, xi[None], yi[None])[0])  # noqa: E731
+      return jax.hessian(pfun)(theta) / pfun(theta)
 
-  hp = jax.lax.map(lambda a: hp_i(*a), (x, y)).sum(0) / n
-  g = records.per_example_grads(net, theta, x, y)
-  h = records.dense_hessian(net, theta, x, y)
-  c = g.T @ g / n
-  jac = jax.vmap(jax.jacrev(lambda t, xi: net.logits(t, xi[None])[0]), (None, 0))(theta, x)
-  pi = jax.nn.softmax(net.logits(theta, x), -1)
-  lam = jax.vmap(lambda q: jnp.diag(q) - jnp.outer(q, q))(pi)
-  ggn = jnp.einsum("nkp,nkl,nlq->pq", jac, lam, jac) / n
+    hp = jax.lax.map(lambda a: hp_i(*a), (x, y)).sum(0) / n
+    g = records.per_example_grads(net, theta, x, y)
+    h = records.dense_hessian(net, theta, x, y)
+    jac = jax.vmap(jax.jacrev(lambda t, xi: net.logits(t, xi[None])[0]), (None, 0))(theta, x)
+    pi = jax.nn.softmax(net.logits(theta, x), -1)
+    lam = jax.vmap(lambda q: jnp.diag(q) - jnp.outer(q, q))(pi)
+    return hp, g.T @ g / n, h, jnp.einsum("nkp,nkl,nlq->pq", jac, lam, jac) / n
+
+  hp, c, h, ggn = matrices(theta, x, y)
   hmax = float(jnp.max(jnp.abs(jnp.linalg.eigvalsh(h))))
   block_err = max(float(jnp.max(jnp.abs(h[s, s] - ggn[s, s]))) for s in net.layer_slices)
   block_min = min(float(jnp.linalg.eigvalsh(h[s, s])[0]) for s in net.layer_slices)
@@ -116,8 +119,8 @@ def alpha_scale(net: gauss.Net, theta, alphas) -> jax.Array:
 def cor3(net: gauss.Net, theta, x, y, alphas, sigma: float = 0.5) -> dict[str, float]:
   a = alpha_scale(net, theta, alphas)
   th2 = a * theta
-  h1 = records.dense_hessian(net, theta, x, y)
-  h2 = records.dense_hessian(net, th2, x, y)
+  hessian = jax.jit(lambda t: records.dense_hessian(net, t, x, y))
+  h1, h2 = hessian(theta), hessian(th2)
   var1 = jnp.full_like(theta, sigma**2)
   var2 = var1 * a * a
 
