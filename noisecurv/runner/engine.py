@@ -236,8 +236,9 @@ def _train_group(config, run, gi, suffix, group, data, model, likelihood, probes
   hyper = Hyper(jnp.asarray(arrs["lr"]), jnp.asarray(arrs["momentum"]),
                 jnp.asarray(arrs["noise_scale"]))
   carry = _init_carry(model, noise_factory, base_tx, config, X[:1], arrs["seed"], N, sampling)
-  per_step = loop_mode(tcfg.loop, model, *jax.tree.map(lambda a: a[0], (carry.params,
-                                                                        carry.model_state)), X[:1])
+  # Traces the model once per program shape, not once per group or trial (sweeps, tests).
+  per_step = _cached(_program_key(config, "loop_mode"), lambda: loop_mode(
+      tcfg.loop, model, *jax.tree.map(lambda a: a[0], (carry.params, carry.model_state)), X[:1]))
   loop = Loop(jnp.int32(0), jnp.int32(0), jnp.int32(0))
   div_at = np.full((R,), -1, np.int64)
 

@@ -216,7 +216,6 @@ def make_chunk(spec: StepSpec, n_steps: int, label_axis: int | None,
       out.append((losses, lrs))
     return carry, loop, jnp.concatenate([o[0] for o in out]), jnp.concatenate([o[1] for o in out])
 
-  stepwise.program = program  # the compiled one-step program
   return stepwise
 
 
