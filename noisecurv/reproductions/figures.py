@@ -18,6 +18,12 @@ def pyplot():
   return plt
 
 
+def legend(ax, **kw) -> None:
+  """``ax.legend(**kw)`` when the axes hold a labelled artist (an empty panel gets none)."""
+  if ax.get_legend_handles_labels()[0]:
+    ax.legend(**kw)
+
+
 def save(fig, out: pathlib.Path, name: str) -> list[pathlib.Path]:
   out.mkdir(parents=True, exist_ok=True)
   paths = [out / f"{name}.png", out / f"{name}.pdf"]

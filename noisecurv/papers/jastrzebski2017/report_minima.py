@@ -7,7 +7,7 @@ import numpy as np
 from noisecurv.papers.jastrzebski2017 import stats
 from noisecurv.papers.jastrzebski2017.tables import CONFIGS, experiment, trials
 from noisecurv.reproductions import Measured, MissingResult
-from noisecurv.reproductions.figures import pyplot, save, write_csv
+from noisecurv.reproductions.figures import legend, pyplot, save, write_csv
 
 DELTAS = (1.0, 0.5, 0.1)  # nats; 1.0 decides, the others are reported
 
@@ -62,7 +62,7 @@ def fig4(res, out):
     if not curves:
       ax.text(0.5, 0.5, "not run", ha="center", transform=ax.transAxes)
     ax.set_yscale("log")
-    ax.legend(fontsize=6)
+    legend(ax, fontsize=6)
   axes[0].set_ylabel("loss (BN recalibrated at every α)")
   return save(fig, out, "fig4_interpolation") + [write_csv(
       out, "fig4_interpolation", ["config", "pair", "seed", "alpha", "train_loss", "test_loss",

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import time
+import warnings
 
 import jax
 import jax.numpy as jnp
@@ -146,7 +147,9 @@ def _summarise(buf: np.ndarray, t0: int, t1: int, grid: np.ndarray) -> dict[str,
   out = {"steps": steps, "qrun": sel, "q_f": pick(0), "q_g": pick(1), "q_cos": pick(2),
          "grid_steps": steps[on], "grid_f": f[on], "grid_g": b[on, :, 1], "grid_cos": b[on, :, 2],
          "grid_acc": b[on, :, 3]}
-  with np.errstate(all="ignore"):
+  # Diverged runs are NaN: a step where every run diverged has NaN quantiles and mean, by design.
+  with np.errstate(all="ignore"), warnings.catch_warnings():
+    warnings.simplefilter("ignore", RuntimeWarning)
     for j, name in enumerate(("f", "g", "cos", "acc")):
       x = b[..., j]
       out[f"dec_{name}"] = np.nanquantile(x, DECILES, axis=1).T if np.isfinite(x).any() else \

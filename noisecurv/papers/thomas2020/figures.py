@@ -45,10 +45,10 @@ def _scatter(ax, rows, xkey, ykey, datasets):
   for r in rows:
     x, y = r.get(xkey, np.nan), r.get(ykey, np.nan)
     if np.isfinite(x) and np.isfinite(y) and x > 0 and y > 0:
-      ax.scatter(x, y, s=14, c=colors[r["dataset"]], marker=MARKERS.get(r["arch"], "o"),
+      ax.scatter(x, y, s=14, color=colors[r["dataset"]], marker=MARKERS.get(r["arch"], "o"),
                  alpha=0.7)
   for ds, col in colors.items():
-    ax.scatter([], [], c=col, label=ds)
+    ax.scatter([], [], color=col, label=ds)
   ax.set_xscale("log")
   ax.set_yscale("log")
 

@@ -7,7 +7,7 @@ import numpy as np
 from noisecurv.papers.wen2019 import common as cm
 from noisecurv.papers.wen2019 import tables
 from noisecurv.reproductions import MissingResult
-from noisecurv.reproductions.figures import pyplot, save, write_csv
+from noisecurv.reproductions.figures import legend, pyplot, save, write_csv
 
 LABELS = {"sb": "SB", "lb": "LB", "lb_full": "LB + full Fisher", "lb_diag": "LB + diag Fisher"}
 COLORS = {"sb": "C0", "lb": "C1", "lb_full": "C2", "lb_diag": "C3"}
@@ -112,7 +112,7 @@ def fig5a(res, out):
     ax.set_yscale("log")
     ax.set_xlabel("update")
     ax.set_ylabel(yl)
-    ax.legend(fontsize=6)
+    legend(ax, fontsize=6)
   fig.suptitle("Fig. 5a: ‖C‖_F vs ‖diag C‖_F along training (and the traces Theorem 4.1 needs)")
   return save(fig, out, "fig5a_frobenius") + [write_csv(
       out, "fig5a_frobenius", ["config", "method", "update", "fro_c", "fro_diag_c", "fro_c_u",
