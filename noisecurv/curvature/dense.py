@@ -16,6 +16,7 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 
+from noisecurv.curvature.lapack import eigh
 from noisecurv.curvature.pergrad import chunked_sum, flat_per_example_grads
 from noisecurv.curvature.precision import float64_call, highest
 
@@ -63,10 +64,10 @@ def eigh_descending(a: jax.Array, *, in_float64: bool = True) -> tuple[jax.Array
   cutoffs such as τ·λ_max with τ = 1e-3 see no float32 eigensolver error.
   """
   if not in_float64:
-    w, u = jnp.linalg.eigh(a)
+    w, u = eigh(a)
   else:
     def impl(_, a):
-      w, u = jnp.linalg.eigh(a.astype(jnp.float64))
+      w, u = eigh(a.astype(jnp.float64))
       return w.astype(a.dtype), u.astype(a.dtype)
 
     w, u = float64_call(impl, [], a)

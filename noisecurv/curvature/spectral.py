@@ -26,6 +26,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from noisecurv.curvature.lapack import eigh
 from noisecurv.curvature.precision import float64_call
 
 Matvec = Callable[[jax.Array], jax.Array]
@@ -112,7 +113,7 @@ def lanczos(matvec: Matvec, v0: jax.Array, num_steps: int, *, keep_basis: bool =
 
   def impl(cbs, v0):
     alphas, betas, basis = _lanczos_f64(cbs[0], v0, num_steps)
-    eigvals, eigvecs = jnp.linalg.eigh(tridiagonal(alphas, betas))
+    eigvals, eigvecs = eigh(tridiagonal(alphas, betas))
     return LanczosResult(alphas, betas, basis if keep_basis else None, eigvals, eigvecs)
 
   return float64_call(impl, [(matvec, (v0,))], v0)
@@ -124,7 +125,7 @@ def lanczos_top_k(matvec: Matvec, v0: jax.Array, num_steps: int, k: int
 
   def impl(cbs, v0):
     alphas, betas, basis = _lanczos_f64(cbs[0], v0, num_steps)
-    w, y = jnp.linalg.eigh(tridiagonal(alphas, betas))
+    w, y = eigh(tridiagonal(alphas, betas))
     kk = min(k, w.shape[0])
     w, y = w[::-1][:kk], y[:, ::-1][:, :kk]
     return w.astype(v0.dtype), (basis.T @ y).T.astype(v0.dtype)
@@ -200,7 +201,7 @@ def slq(matvec: Matvec, key: jax.Array, d: int, num_probes: int, num_steps: int,
   def impl(cbs, probes):
     def one(v0):
       alphas, betas, _ = _lanczos_f64(cbs[0], v0, num_steps)
-      w, y = jnp.linalg.eigh(tridiagonal(alphas, betas))
+      w, y = eigh(tridiagonal(alphas, betas))
       return w.astype(dtype), jnp.square(y[0]).astype(dtype)
 
     return jax.lax.map(one, probes, batch_size=batch_size or num_probes)

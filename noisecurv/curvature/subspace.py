@@ -22,6 +22,7 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
+from noisecurv.curvature import lapack
 from noisecurv.curvature.dense import eigh_descending
 from noisecurv.curvature.precision import highest
 
@@ -33,14 +34,14 @@ def hessian_residual(h: jax.Array, m: jax.Array) -> jax.Array:
 
 def orthonormalize(u: jax.Array) -> jax.Array:
   """Orthonormal basis (columns) of span(u) by QR."""
-  q, _ = jnp.linalg.qr(u)
+  q, _ = lapack.qr(u)
   return q
 
 
 def principal_cosines(u: jax.Array, v: jax.Array) -> jax.Array:
   """cos γᵢ (descending) between span(u) and span(v) (columns; orthonormalised first)."""
   with highest():
-    s = jnp.linalg.svd(orthonormalize(u).T @ orthonormalize(v), compute_uv=False)
+    s = lapack.svdvals(orthonormalize(u).T @ orthonormalize(v))
   return jnp.clip(s, 0.0, 1.0)
 
 
@@ -71,7 +72,7 @@ def davis_kahan(p: jax.Array, q: jax.Array, k: int) -> dict[str, jax.Array]:
   lam, vp = eigh_descending(p)
   lam_t, vq = eigh_descending(q)
   delta = q - p
-  norm2 = jnp.max(jnp.abs(jnp.linalg.eigvalsh(delta)))
+  norm2 = jnp.max(jnp.abs(lapack.eigvalsh(delta)))
   normf = jnp.linalg.norm(delta)
   cos = jnp.abs(jnp.sum(vp[:, :k] * vq[:, :k], 0))
   sin_theta = jnp.sqrt(jnp.maximum(1.0 - cos * cos, 0.0))

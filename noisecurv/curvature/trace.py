@@ -18,6 +18,7 @@ from typing import NamedTuple
 import jax
 import jax.numpy as jnp
 
+from noisecurv.curvature import lapack
 from noisecurv.curvature.precision import highest
 
 Matvec = Callable[[jax.Array], jax.Array]
@@ -102,7 +103,7 @@ def hutchpp(matvec: Matvec, key: jax.Array, d: int, num_matvecs: int, *,
   p = max(2, num_matvecs - 2 * k)
   ks, kg = jax.random.split(key)
   s = probes(ks, k, d, "rademacher", dtype)
-  q, _ = jnp.linalg.qr(_apply(matvec, s, batch_size).T)  # (d, k) orthonormal range sketch
+  q, _ = lapack.qr(_apply(matvec, s, batch_size).T)  # (d, k) orthonormal range sketch
   aq = _apply(matvec, q.T, batch_size)  # (k, d) rows (A qᵢ)ᵀ
   exact = jnp.sum(q.T * aq)
   g = probes(kg, p, d, "rademacher", dtype)

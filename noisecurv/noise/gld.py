@@ -34,6 +34,7 @@ import jax.numpy as jnp
 import optax
 from ml_collections.config_dict import placeholder
 
+from noisecurv.curvature.lapack import eigh
 from noisecurv.noise.context import NoiseContext
 from noisecurv.noise.sigma_sgd import SIGMA_KEYS, SigmaEstimator
 from noisecurv.noise.transform import (
@@ -149,11 +150,11 @@ def top_k_factor(a: jax.Array, w: float, k: int) -> tuple[jax.Array, jax.Array]:
   if k > min(r, d):
     raise ValueError(f"noise.k = {k} exceeds min(rows, d) = {min(r, d)} of the Σ_sgd estimate")
   if r >= d:
-    gamma, vecs = jnp.linalg.eigh(w * (a.T @ a))
+    gamma, vecs = eigh(w * (a.T @ a))
     gamma, vecs = gamma[::-1][:k], vecs[:, ::-1][:, :k]
     return gamma, jnp.sqrt(jnp.maximum(gamma, 0.0))[:, None] * vecs.T
   gram = w * (a @ a.T)
-  gamma, vecs = jnp.linalg.eigh(0.5 * (gram + gram.T))
+  gamma, vecs = eigh(0.5 * (gram + gram.T))
   wk = vecs[:, ::-1][:, :k]
   return gamma[::-1][:k], math.sqrt(w) * (wk.T @ a)
 

@@ -25,6 +25,7 @@ import itertools
 import jax
 import jax.numpy as jnp
 
+from noisecurv.curvature.lapack import eigh
 from noisecurv.curvature.taps import discover_taps, kernel_layout, patches, tapped_apply
 from noisecurv.noise.context import NoiseContext
 from noisecurv.noise.large_batch import (
@@ -39,7 +40,7 @@ from noisecurv.noise.transform import flat, noise_transform, normal_like, regist
 
 def psd_sqrt(a: jax.Array) -> jax.Array:
   """Symmetric square root of a PSD matrix, negative eigenvalues (round-off) clipped to 0."""
-  lam, v = jnp.linalg.eigh(0.5 * (a + a.T))
+  lam, v = eigh(0.5 * (a + a.T))
   return (v * jnp.sqrt(jnp.maximum(lam, 0.0))) @ v.T
 
 

@@ -20,6 +20,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from noisecurv import curvature as cv
+from noisecurv.curvature import lapack
 from noisecurv.papers.jastrzebski2017.minibatch import (
   logistic_loss,
   logistic_problem,
@@ -46,7 +47,7 @@ def newton_mle(x, y, num_steps: int = 25) -> jax.Array:
   def body(w, _):
     g = jax.grad(mean_loss)(w, x, y)
     with cv.highest():
-      w = w - jnp.linalg.solve(hessian_dense(w, x, y), g)
+      w = w - lapack.solve(hessian_dense(w, x, y), g)
     return w, None
 
   w0 = jnp.zeros((x.shape[1],), jnp.float32)

@@ -13,6 +13,7 @@ import jax
 import jax.numpy as jnp
 
 from noisecurv import curvature
+from noisecurv.curvature import lapack
 from noisecurv.curvature.precision import float64_call
 from noisecurv.curvature.subspace import principal_cosines
 from noisecurv.papers.li2019.gauss import Net
@@ -32,7 +33,7 @@ def gram_eig(g: jax.Array):
   """Eigenvalues (descending) and eigenvectors of C = GᵀG/n via K = GGᵀ/n: (λ (n,), U (p, n))."""
   n = g.shape[0]
   with curvature.highest():
-    lam, w = jnp.linalg.eigh(g @ g.T / n)
+    lam, w = lapack.eigh(g @ g.T / n)
     lam, w = lam[::-1], w[:, ::-1]
     u = g.T @ w / jnp.sqrt(jnp.maximum(n * lam, 1e-30))[None, :]
   return jnp.maximum(lam, 0.0), u
@@ -45,9 +46,9 @@ def sigma_stats(g: jax.Array, m: int) -> dict[str, jax.Array]:
   gc = g - mu
   with curvature.highest():
     kc = gc @ gc.T / n
-    lam_c = jnp.linalg.eigvalsh(kc)
+    lam_c = lapack.eigvalsh(kc)
     b = jnp.concatenate([gc.T / jnp.sqrt(n * m), mu[:, None]], 1)  # C^{(m)} = BBᵀ
-    lam_m = jnp.linalg.eigvalsh(b.T @ b)
+    lam_m = lapack.eigvalsh(b.T @ b)
     smu = jnp.sum(jnp.square(gc @ mu)) / n
   tr_sigma = jnp.trace(kc)
   mu2 = jnp.sum(mu * mu)
@@ -121,7 +122,7 @@ def eigvalsh64(a: jax.Array) -> jax.Array:
   whether a block is PSD to the 1e-6 the E6 criterion asks for.
   """
   def impl(_, a):
-    return jnp.linalg.eigvalsh(a.astype(jnp.float64)).astype(a.dtype)
+    return lapack.eigvalsh(a.astype(jnp.float64)).astype(a.dtype)
 
   return float64_call(impl, [], a)
 

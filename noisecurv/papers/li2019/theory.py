@@ -18,6 +18,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from noisecurv import curvature
+from noisecurv.curvature import lapack
 from noisecurv.papers.li2019 import gauss, records
 
 DEFAULTS = dict(checks=("prop1", "table1", "cor3", "thm4", "angles"), k=10, dim=50,
@@ -48,9 +49,9 @@ def prop1(net: gauss.Net, theta, x, y) -> dict[str, float]:
     return hp, g.T @ g / n, h, jnp.einsum("nkp,nkl,nlq->pq", jac, lam, jac) / n
 
   hp, c, h, ggn = matrices(theta, x, y)
-  hmax = float(jnp.max(jnp.abs(jnp.linalg.eigvalsh(h))))
+  hmax = float(jnp.max(jnp.abs(lapack.eigvalsh(h))))
   block_err = max(float(jnp.max(jnp.abs(h[s, s] - ggn[s, s]))) for s in net.layer_slices)
-  block_min = min(float(jnp.linalg.eigvalsh(h[s, s])[0]) for s in net.layer_slices)
+  block_min = min(float(lapack.eigvalsh(h[s, s])[0]) for s in net.layer_slices)
   return {"prop1_rel_err": _rel(hp, c - h),
           "block_ggn_err_rel": block_err / float(jnp.linalg.norm(h)),
           "block_min_eig_rel": block_min / hmax,
@@ -84,7 +85,7 @@ def table1(key, n: int = 20, p: int = 40, noise_sd: float = 0.5, gd_steps: int =
   out["lg_h_err"] = _rel(h, (x.T * (s * (1 - s))) @ x / n)
   out["lg_c_err"] = _rel(c, (x.T * (s - yb) ** 2) @ x / n)
   # GD to the interpolating least-squares solution (step 1/L): C → 0, H_p → −H = −XᵀX/(nσ²)
-  lmax = float(jnp.linalg.eigvalsh(x.T @ x / (n * noise_sd**2))[-1])
+  lmax = float(lapack.eigvalsh(x.T @ x / (n * noise_sd**2))[-1])
   grad_ls = jax.grad(lambda t: jnp.mean(jax.vmap(ls, (None, 0, 0))(t, x, y)))
   # logistic_steps (≥ 2,000) GD steps: the residual falls as (1 − 1/κ)^t, C ∝ residual²
   t = jax.lax.fori_loop(0, logistic_steps, lambda _, t: t - grad_ls(t) / lmax, jnp.zeros(p))
@@ -93,7 +94,7 @@ def table1(key, n: int = 20, p: int = 40, noise_sd: float = 0.5, gd_steps: int =
   out["ls_hp_plus_h_rel"] = _rel(c - h + h, h)  # ‖H_p + H‖/‖H‖ = ‖C‖/‖H‖
   # logistic regression on separable data: ‖θ‖ → ∞, ‖C‖_F/‖H‖_F falls to 0
   grad_lg = jax.grad(lambda t: jnp.mean(jax.vmap(lg, (None, 0, 0))(t, x, yb)))
-  lr = 4.0 / float(jnp.linalg.eigvalsh(x.T @ x / n)[-1])
+  lr = 4.0 / float(lapack.eigvalsh(x.T @ x / n)[-1])
   marks = np.unique(np.round(np.geomspace(1, logistic_steps, 12)).astype(int))
   t, prev, ratios = jnp.zeros(p), 0, []
   for mk in marks:
@@ -150,8 +151,8 @@ def thm4(key, p: int = 30, samples: int = 100_000) -> dict[str, float]:
   theta = jax.random.normal(k3, (p,)) * 2
   nu = jnp.maximum(hd, 1 / var)
   sq, sp = jnp.diag(1 / nu), jnp.diag(var)  # posterior / prior covariances
-  kl_closed = 0.5 * (jnp.trace(jnp.linalg.solve(sp, sq)) + theta @ jnp.linalg.solve(sp, theta) - p
-                     + jnp.linalg.slogdet(sp)[1] - jnp.linalg.slogdet(sq)[1])
+  kl_closed = 0.5 * (jnp.trace(lapack.solve(sp, sq)) + theta @ lapack.solve(sp, theta) - p
+                     + lapack.slogdet(sp)[1] - lapack.slogdet(sq)[1])
   pwf = jnp.sum(theta**2 / var)
   kl106 = 0.5 * (jnp.sum(1 / (var * nu) - 1) + pwf + jnp.sum(jnp.log(var * nu)))
   ec = curvature.effective_curvature(hd, var)
@@ -167,7 +168,7 @@ def thm4(key, p: int = 30, samples: int = 100_000) -> dict[str, float]:
 
 def angles(key, d: int = 60, k: int = 5, pairs: int = 100) -> dict[str, float]:
   ku, kg, kp = jax.random.split(key, 3)
-  q, _ = jnp.linalg.qr(jax.random.normal(ku, (d, 2 * k)))
+  q, _ = lapack.qr(jax.random.normal(ku, (d, 2 * k)))
   gam = jnp.sort(jax.random.uniform(kg, (k,), maxval=np.pi / 2))
   v = q[:, :k] * jnp.cos(gam) + q[:, k:] * jnp.sin(gam)
   cos = curvature.principal_cosines(q[:, :k], v)

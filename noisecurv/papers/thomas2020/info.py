@@ -29,6 +29,7 @@ import jax.numpy as jnp
 from jax.flatten_util import ravel_pytree
 
 from noisecurv import curvature as cv
+from noisecurv.curvature import lapack
 from noisecurv.registry import PROBES
 
 
@@ -47,7 +48,7 @@ def _pair(out, a, b, ma, mb):
 
 def _eigvalsh64(a):
   with cv.float64():
-    return jnp.linalg.eigvalsh(a.astype(jnp.float64)).astype(a.dtype)
+    return lapack.eigvalsh(a.astype(jnp.float64)).astype(a.dtype)
 
 
 def info_metrics(ctx, cfg, n_train: int, params, state) -> dict[str, jax.Array]:

@@ -22,6 +22,8 @@ from typing import NamedTuple
 import jax
 import jax.numpy as jnp
 
+from noisecurv.curvature import lapack
+
 
 def paper_problem(d: int = 20) -> tuple[jax.Array, jax.Array]:
   """(h, θ₀): H = diag(i²), i = 1..d (condition number d²), and θ₀ = 𝟙 (spec §3.2, inferred)."""
@@ -109,13 +111,13 @@ def first_below(traj: jax.Array, eps: float) -> jax.Array:
 def sg_limit(alpha: float, M: jax.Array, H: jax.Array, S: jax.Array) -> jax.Array:
   """Prop. 4 (eq. 13): lim E[Δ_t] = (α/2) Tr((2I − αMH)⁻¹ MS), valid when H, S, M commute."""
   d = H.shape[0]
-  return 0.5 * alpha * jnp.trace(jnp.linalg.solve(2.0 * jnp.eye(d) - alpha * M @ H, M @ S))
+  return 0.5 * alpha * jnp.trace(lapack.solve(2.0 * jnp.eye(d) - alpha * M @ H, M @ S))
 
 
 def polyak_limit(alpha: float, gamma: float, H: jax.Array, S: jax.Array) -> jax.Array:
   """Prop. 5 (eq. 14): α(1 + γ)/(2(1 − γ)) · Tr((2(1 + γ)I − αH)⁻¹ S)."""
   d = H.shape[0]
-  inner = jnp.linalg.solve(2.0 * (1.0 + gamma) * jnp.eye(d) - alpha * H, S)
+  inner = lapack.solve(2.0 * (1.0 + gamma) * jnp.eye(d) - alpha * H, S)
   return alpha * (1.0 + gamma) / (2.0 * (1.0 - gamma)) * jnp.trace(inner)
 
 
@@ -158,7 +160,7 @@ def stationary_covariance(alpha: float, M: jax.Array, H: jax.Array, S: jax.Array
   d = H.shape[0]
   A = jnp.eye(d) - alpha * M @ H
   Q = alpha ** 2 * M @ S @ M.T
-  vec = jnp.linalg.solve(jnp.eye(d * d) - jnp.kron(A, A), Q.reshape(-1))
+  vec = lapack.solve(jnp.eye(d * d) - jnp.kron(A, A), Q.reshape(-1))
   sig = vec.reshape(d, d)
   return 0.5 * (sig + sig.T)
 
@@ -182,7 +184,7 @@ def prop2_bound(alpha: float, M: jax.Array, H: jax.Array, S: jax.Array, mu: floa
 
   Returns (bound over ks, α μ_M μ); the proposition requires 0 < αμ_Mμ ≤ ½.
   """
-  mu_m = jnp.linalg.eigvalsh(M - 0.5 * alpha * M.T @ H @ M)[0]
+  mu_m = lapack.eigvalsh(M - 0.5 * alpha * M.T @ H @ M)[0]
   rate = alpha * mu_m * mu
   bound = (1.0 - 2.0 * rate) ** ks * delta0 + alpha / (4.0 * mu_m * mu) * jnp.trace(H @ M @ S @ M)
   return bound, rate

@@ -25,6 +25,7 @@ import jax.numpy as jnp
 from jax.flatten_util import ravel_pytree
 
 from noisecurv import curvature as cv
+from noisecurv.curvature import lapack
 from noisecurv.curvature.precision import float64_call
 from noisecurv.noise.context import NoiseContext
 from noisecurv.noise.sigma_sgd import SigmaEstimator
@@ -137,11 +138,11 @@ def hessian_spectrum(ctx, cfg):
     if cfg.method == "dense":
       h = cv.materialize(hmat, d, batch_size=min(int(cfg.batch_size), d))
       if cfg.float64:
-        w = float64_call(lambda _, m: jnp.linalg.eigvalsh(m.astype(jnp.float64)).astype(m.dtype),
+        w = float64_call(lambda _, m: lapack.eigvalsh(m.astype(jnp.float64)).astype(m.dtype),
                          [], h)
       else:
         with cv.highest():
-          w = jnp.linalg.eigvalsh(h)
+          w = lapack.eigvalsh(h)
       eig = w[::-1][:top]
       return {"eigvals": eig, "lambda_max": eig[0], "trace": jnp.trace(h)}
     eig, _ = cv.lanczos_top_k(hmat, jax.random.normal(key, (d,), theta.dtype),
