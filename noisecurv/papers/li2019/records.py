@@ -68,7 +68,8 @@ def _lanczos_ends(mv, v0, steps: int):
   bottom values)."""
   res = curvature.lanczos(mv, v0, steps, keep_basis=True)
   w = res.eigvals.astype(v0.dtype)
-  vecs = (res.basis.T @ res.eigvecs).astype(v0.dtype)  # (p, m), ascending
+  # Ritz vectors (p, m), ascending: the float64 basis times T's float64 eigenvectors, in float64
+  vecs = float64_call(lambda _, b, e: (b.T @ e).astype(v0.dtype), [], res.basis, res.eigvecs)
   return w[::-1][:TOP], vecs[:, ::-1][:, :TOP], w[:BOTTOM]
 
 
