@@ -11,6 +11,10 @@ REPO = pathlib.Path(__file__).resolve().parents[1]
 DATASETS = pathlib.Path(os.environ.get("NOISECURV_DATA_DIR", REPO.parent / "shared" / "datasets"))
 
 os.environ.setdefault("MPLBACKEND", "Agg")
+# Each xdist worker is one process per core: LAPACK's own OpenBLAS threads would spin against the
+# other worker's (two processes on 2 cores ran batched eigh programs ~10x slower; see
+# docs/benchmarks.md). Set before numpy, scipy or jax load OpenBLAS.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
 @pytest.fixture
