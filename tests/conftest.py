@@ -11,9 +11,10 @@ REPO = pathlib.Path(__file__).resolve().parents[1]
 DATASETS = pathlib.Path(os.environ.get("NOISECURV_DATA_DIR", REPO.parent / "shared" / "datasets"))
 
 os.environ.setdefault("MPLBACKEND", "Agg")
-# Each xdist worker is one process per core: LAPACK's own OpenBLAS threads would spin against the
-# other worker's (two processes on 2 cores ran batched eigh programs ~10x slower; see
-# docs/benchmarks.md). Set before numpy, scipy or jax load OpenBLAS.
+# Each xdist worker is one process per core: LAPACK's own OpenBLAS threads spin against the other
+# worker's (beside a second process on 2 cores, a program of five vmapped eighs ran 29x slower
+# with OpenBLAS's default threads, 0.9x with one: benchmarks/lapack_batch.py, docs/benchmarks.md).
+# Set before numpy, scipy or jax load OpenBLAS.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
