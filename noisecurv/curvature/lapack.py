@@ -23,6 +23,7 @@ eigenvalues assumed); the others support forward mode only.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import jax
@@ -77,47 +78,39 @@ def eigvalsh(a: jax.Array) -> jax.Array:
   return eigh(a)[0]
 
 
-@one_matrix_at_a_time
-def _qr(a):
+def _matrix_op(fn: Callable) -> Callable:
+  """fn(a, *rest) on one matrix a, batched one matrix at a time (`one_matrix_at_a_time`)."""
+  batched = one_matrix_at_a_time(fn)
+
+  @functools.wraps(fn)
+  def call(a, *rest):
+    _matrix(a, fn.__name__)
+    return batched(a, *rest)
+
+  return call
+
+
+@_matrix_op
+def qr(a: jax.Array) -> tuple[jax.Array, jax.Array]:
+  """Reduced QR of an (m, n) matrix: Q (m, k), R (k, n), k = min(m, n)."""
   q, r = jnp.linalg.qr(a)
   return q, r
 
 
-def qr(a: jax.Array) -> tuple[jax.Array, jax.Array]:
-  """Reduced QR of an (m, n) matrix: Q (m, k), R (k, n), k = min(m, n)."""
-  _matrix(a, "qr")
-  return _qr(a)
-
-
-@one_matrix_at_a_time
-def _svdvals(a):
+@_matrix_op
+def svdvals(a: jax.Array) -> jax.Array:
+  """Singular values, descending."""
   return jnp.linalg.svd(a, compute_uv=False)
 
 
-def svdvals(a: jax.Array) -> jax.Array:
-  """Singular values, descending."""
-  _matrix(a, "svdvals")
-  return _svdvals(a)
-
-
-@one_matrix_at_a_time
-def _solve(a, b):
+@_matrix_op
+def solve(a: jax.Array, b: jax.Array) -> jax.Array:
+  """x with A x = b for a square A (b a vector or a matrix of right-hand sides)."""
   return jnp.linalg.solve(a, b)
 
 
-def solve(a: jax.Array, b: jax.Array) -> jax.Array:
-  """x with A x = b for a square A (b a vector or a matrix of right-hand sides)."""
-  _matrix(a, "solve")
-  return _solve(a, b)
-
-
-@one_matrix_at_a_time
-def _slogdet(a):
-  sign, logdet = jnp.linalg.slogdet(a)
-  return sign, logdet
-
-
+@_matrix_op
 def slogdet(a: jax.Array) -> tuple[jax.Array, jax.Array]:
   """(sign, log |det A|) of a square matrix."""
-  _matrix(a, "slogdet")
-  return _slogdet(a)
+  sign, logdet = jnp.linalg.slogdet(a)
+  return sign, logdet
